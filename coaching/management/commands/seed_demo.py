@@ -1,0 +1,47 @@
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from registry.demo import DEFAULT_BUSINESSES, seed_registry
+from registry.models import Business
+from registry.roles import ADMIN, PENDAMPING, PIMPINAN, STAF
+from registry.services import user_create_with_role
+
+# One login per role for trying the app out. Never use these on a real server.
+DEMO_USERS = [
+    ("admin", ADMIN, "Admin Data Dinkop", "demo-admin-blitar"),
+    ("staf", STAF, "Siti Aminah", "demo-staf-blitar"),
+    ("pendamping", PENDAMPING, "Bagus Prasetyo", "demo-pendamping-blitar"),
+    ("pimpinan", PIMPINAN, "Kepala Dinas", "demo-pimpinan-blitar"),
+]
+
+
+class Command(BaseCommand):
+    help = "Isi basis data dengan data demo (sekali saja; menjalankan ulang tidak menggandakan)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--businesses", type=int, default=DEFAULT_BUSINESSES)
+        parser.add_argument("--seed", type=int, default=2024)
+
+    def handle(self, *args, **options):
+        User = get_user_model()
+        for username, role, name, password in DEMO_USERS:
+            if not User.objects.filter(username=username).exists():
+                user_create_with_role(username=username, password=password, role=role, full_name=name)
+
+        if Business.objects.exists():
+            self.stdout.write("Registri sudah berisi data; data demo tidak ditambahkan lagi.")
+        else:
+            started = time.monotonic()
+            created = seed_registry(
+                total=options["businesses"],
+                seed=options["seed"],
+                user=User.objects.get(username="admin"),
+            )
+            elapsed = time.monotonic() - started
+            self.stdout.write(f"{created} usaha demo dibuat dalam {elapsed:.1f} detik.")
+
+        self.stdout.write("Akun demo (nama pengguna / kata sandi):")
+        for username, role, _, password in DEMO_USERS:
+            self.stdout.write(f"  {role:<11} {username} / {password}")

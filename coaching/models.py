@@ -1,0 +1,1 @@
+# Coaching models come with the coaching programme issue.

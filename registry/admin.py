@@ -1,0 +1,39 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Business, Desa, KbliCode, Kecamatan, Sector
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "bps_code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Desa)
+class DesaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "kecamatan"]
+    list_filter = ["kind", "kecamatan"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(KbliCode)
+class KbliCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "category"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(Business)
+class BusinessAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "owner_name", "kecamatan", "desa", "sector", "size_class", "status"]
+    list_filter = ["kecamatan", "sector", "size_class", "status"]
+    search_fields = ["name", "owner_name", "nib"]
+    list_select_related = ["kecamatan", "desa", "sector"]
+    autocomplete_fields = ["desa"]
+    readonly_fields = ["size_class"]

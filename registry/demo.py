@@ -1,0 +1,233 @@
+"""Deterministic demo registry: businesses spread over Blitar's real kecamatan and desa.
+
+Only the places, sectors and KBLI codes are real; every business, owner, NIK and NIB is made up
+(valid in format, never a real person's).
+"""
+
+import datetime
+import random
+from collections import Counter
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from .models import Business, Desa, KbliCode, Sector
+
+DEFAULT_BUSINESSES = 34_675  # registry size at the end of 2023 (DESIGN.md §1)
+# Share of the registry that existed at the end of 2022: just over 31.000 of 34.675.
+SHARE_BY_END_2022 = 31_212 / 34_675
+FIRST_YEAR = 2012
+KARANGGAYAM = "35.05.03.2001"  # Desa Karanggayam, Kecamatan Srengat: the 2023 hot spot
+
+# Sector slug → weight in the registry, and in the Karanggayam boom of 2023.
+SECTOR_WEIGHTS = {
+    "makanan": 38, "minuman": 15, "kerajinan": 14, "perdagangan": 11, "fesyen": 6,
+    "pertanian-olahan": 7, "jasa-lainnya": 5, "jasa-foto": 2, "suvenir": 2,
+}  # fmt: skip
+KARANGGAYAM_SECTOR_WEIGHTS = {
+    "makanan": 40, "minuman": 25, "jasa-foto": 12, "suvenir": 15, "perdagangan": 8,
+}  # fmt: skip
+SECTOR_KBLI_PREFIXES = {
+    "makanan": ("10", "561", "47242", "47249", "47829"),
+    "minuman": ("110", "563", "10761", "10763"),
+    "kerajinan": ("13", "15", "16", "23", "31", "32"),
+    "fesyen": ("14", "47711", "47912"),
+    "perdagangan": ("47",),
+    "pertanian-olahan": ("10330", "10399", "10722", "10733", "10796"),
+    "jasa-lainnya": ("96", "18111", "56210"),
+    "jasa-foto": ("74201",),
+    "suvenir": ("32903", "47781", "47789", "47881"),
+}
+PRODUCTS = {
+    "makanan": ["Keripik Tempe", "Keripik Singkong", "Sambal Pecel", "Kue Lapis", "Roti Manis",
+                "Kerupuk Puli", "Jenang", "Opak Gambir", "Rengginang", "Nasi Pecel", "Wingko",
+                "Peyek Kacang", "Tahu Takwa", "Emping Melinjo", "Sale Pisang", "Bakso"],
+    "minuman": ["Kopi Bubuk", "Jamu Gendong", "Wedang Uwuh", "Es Dawet", "Sari Kedelai",
+                "Teh Rosella", "Sirup Jahe", "Kopi Robusta", "Susu Kedelai"],
+    "kerajinan": ["Anyaman Bambu", "Gerabah", "Ukir Kayu", "Batik Tulis", "Kerajinan Kulit",
+                  "Sangkar Burung", "Kerajinan Rotan", "Gamelan", "Tas Anyaman"],
+    "fesyen": ["Konveksi", "Busana Muslim", "Bordir", "Jahit", "Kaos Sablon", "Batik Cap"],
+    "perdagangan": ["Toko Kelontong", "Toko Sembako", "Grosir", "Warung", "Toko Pakaian"],
+    "pertanian-olahan": ["Gula Kelapa", "Olahan Ikan Koi", "Madu Hutan", "Olahan Nanas",
+                         "Keripik Nangka", "Manisan Pepaya"],
+    "jasa-lainnya": ["Laundry", "Salon", "Catering", "Percetakan", "Bengkel Jahit"],
+    "jasa-foto": ["Foto Studio", "Foto Keliling", "Dokumentasi", "Foto & Video"],
+    "suvenir": ["Suvenir", "Oleh-oleh", "Cenderamata", "Gantungan Kunci", "Kaligrafi"],
+}  # fmt: skip
+NAME_PREFIXES = ["UD", "CV", "", "", "", "", "Dapur", "Rumah", "Omah", "Sentra"]
+BRAND_WORDS = ["Sumber Rejeki", "Barokah", "Makmur", "Sekar Arum", "Lestari", "Mekar Sari",
+               "Berkah Jaya", "Maju Jaya", "Sri Rejeki", "Tunas Harapan", "Karya Mandiri",
+               "Sido Mulyo", "Rukun Santoso", "Putra Penataran", "Kawi Asri", "Brantas",
+               "Srengat Asri", "Mawar", "Melati", "Cempaka", "Anugerah", "Amanah"]  # fmt: skip
+FEMALE_NAMES = ["Sri", "Siti", "Nur", "Dwi", "Endang", "Tutik", "Wahyuni", "Lestari", "Sulastri",
+                "Yuliana", "Rina", "Dewi", "Sumarni", "Kartini", "Anik", "Umi", "Lilik", "Ninik",
+                "Ratna", "Fitri", "Eka", "Indah", "Tri", "Suprapti", "Musrifah"]  # fmt: skip
+MALE_NAMES = ["Budi", "Agus", "Slamet", "Joko", "Bambang", "Eko", "Hadi", "Suyanto", "Sugeng",
+              "Imam", "Ahmad", "Muhammad", "Wahyu", "Heru", "Yusuf", "Teguh", "Gatot", "Supriyadi",
+              "Rudi", "Anton", "Purnomo", "Fajar", "Didik", "Hariyanto", "Mujib"]  # fmt: skip
+FAMILY_NAMES = ["Santoso", "Wibowo", "Rahayu", "Susanto", "Prasetyo", "Handayani", "Setiawan",
+                "Hidayat", "Kurniawan", "Wulandari", "Purwanto", "Sulistyo", "Utami", "Saputra",
+                "Nugroho", "Hartono", "Widodo", "Lestari", "Maulana", "Fauzi"]  # fmt: skip
+MOBILE_PREFIXES = ["0812", "0813", "0821", "0822", "0852", "0853", "0856", "0857", "0858",
+                   "0877", "0878", "0895", "0896", "0813", "0815"]  # fmt: skip
+
+
+def _weighted(rng: random.Random, weights: dict):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _entry_years(total: int) -> list[int]:
+    """Registration years so the registry reaches the 2022 and 2023 totals of DESIGN.md §1."""
+    by_end_2022 = round(total * SHARE_BY_END_2022)
+    years = list(range(FIRST_YEAR, 2023))
+    # The registry grew faster each year as the office went out to the villages.
+    weights = [index + 2 for index in range(len(years))]
+    scale = by_end_2022 / sum(weights)
+    counts = [int(weight * scale) for weight in weights]
+    counts[-1] += by_end_2022 - sum(counts)
+    result = [year for year, count in zip(years, counts, strict=True) for _ in range(count)]
+    return result + [2023] * (total - by_end_2022)
+
+
+def _random_date(rng: random.Random, year: int) -> datetime.date:
+    start = datetime.date(year, 1, 1)
+    return start + datetime.timedelta(days=rng.randrange(365))
+
+
+class _Identities:
+    """Unique, well-formed NIK and NIB for made-up owners and businesses."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.nik_sequence: Counter = Counter()
+        self.nibs: set[str] = set()
+
+    def nik(self, kecamatan_code: str, female: bool) -> str:
+        region = kecamatan_code.replace(".", "")  # 35.05.03 → 350503
+        birth = datetime.date(1955, 1, 1) + datetime.timedelta(days=self.rng.randrange(365 * 47))
+        day = birth.day + (40 if female else 0)
+        stem = f"{region}{day:02d}{birth:%m%y}"
+        self.nik_sequence[stem] += 1
+        return f"{stem}{self.nik_sequence[stem]:04d}"
+
+    def nib(self) -> str:
+        while True:
+            value = str(self.rng.randrange(10**12, 10**13))
+            if value not in self.nibs:
+                self.nibs.add(value)
+                return value
+
+
+def _money(rng: random.Random) -> tuple[int | None, int | None]:
+    """Annual turnover and capital in whole rupiah, mostly micro, a few small and medium."""
+    roll = rng.random()
+    if roll < 0.955:
+        turnover = int(rng.lognormvariate(17.9, 0.9)) // 1000 * 1000  # median ≈ Rp 60 juta
+        turnover = min(turnover, 1_990_000_000)
+    elif roll < 0.995:
+        turnover = rng.randrange(2_100_000_000, 14_900_000_000, 1_000_000)
+    else:
+        turnover = rng.randrange(15_500_000_000, 45_000_000_000, 1_000_000)
+    # Capital stays inside the UMKM bands even when it is the only figure known.
+    capital = min(int(turnover * rng.uniform(0.15, 0.6)) // 1000 * 1000, 9_500_000_000)
+    unknown = rng.random()
+    if unknown < 0.08:
+        return None, capital  # turnover not reported: class falls back to capital
+    if unknown < 0.10:
+        return None, None
+    return turnover, capital
+
+
+def build_businesses(total: int, seed: int) -> list[Business]:
+    """Unsaved Business rows for the demo registry (deterministic for a seed)."""
+    rng = random.Random(seed)
+    desa_list = list(Desa.objects.select_related("kecamatan").order_by("code"))
+    sectors = {sector.slug: sector for sector in Sector.objects.all()}
+    kbli_codes = list(KbliCode.objects.values_list("code", flat=True))
+    kbli_by_sector = {
+        slug: [code for code in kbli_codes if code.startswith(prefixes)]
+        for slug, prefixes in SECTOR_KBLI_PREFIXES.items()
+    }
+    # Some desa are busier than others; Karanggayam is an ordinary desa until its 2023 boom.
+    desa_weights = [rng.uniform(0.5, 1.6) for _ in desa_list]
+    boom_weights = [
+        w * (9 if d.code == KARANGGAYAM else 1) for w, d in zip(desa_weights, desa_list, strict=True)
+    ]
+    identities = _Identities(rng)
+    years = _entry_years(total)
+    today = timezone.localdate()
+
+    businesses = []
+    for year in years:
+        if year == 2023:
+            desa = rng.choices(desa_list, weights=boom_weights)[0]
+        else:
+            desa = rng.choices(desa_list, weights=desa_weights)[0]
+        sector_weights = (
+            KARANGGAYAM_SECTOR_WEIGHTS if year == 2023 and desa.code == KARANGGAYAM else SECTOR_WEIGHTS
+        )
+        slug = _weighted(rng, sector_weights)
+        female = rng.random() < 0.58
+        first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+        owner_name = f"{first} {rng.choice(FAMILY_NAMES)}"
+        product = rng.choice(PRODUCTS[slug])
+        style = rng.random()
+        if style < 0.4:
+            name = f"{product} {'Bu' if female else 'Pak'} {first}"
+        elif style < 0.8:
+            prefix = rng.choice(NAME_PREFIXES)
+            name = f"{prefix} {product} {rng.choice(BRAND_WORDS)}".strip()
+        else:
+            name = f"{product} {desa.name}"
+        turnover, capital = _money(rng)
+        registered_on = min(_random_date(rng, year), today)
+        food_like = slug in ("makanan", "minuman", "pertanian-olahan")
+        business = Business(
+            name=name,
+            owner_name=owner_name,
+            owner_nik=identities.nik(desa.kecamatan.code, female) if rng.random() < 0.72 else None,
+            owner_gender="P" if female else "L",
+            phone=f"{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**7, 10**8)}"
+            if rng.random() < 0.85
+            else "",
+            nib=identities.nib() if rng.random() < (0.30 if year < 2022 else 0.45) else None,
+            address=f"RT {rng.randint(1, 8):02d} RW {rng.randint(1, 6):02d}, Desa {desa.name}",
+            kecamatan_id=desa.kecamatan_id,
+            desa_id=desa.pk,
+            sector=sectors[slug],
+            kbli_code=rng.choice(kbli_by_sector[slug]) if rng.random() < 0.6 else "",
+            year_founded=max(1980, year - int(rng.expovariate(0.15))),
+            registered_on=registered_on,
+            employees=max(1, int(rng.expovariate(0.45))) if turnover or capital else 1,
+            turnover=turnover,
+            capital=capital,
+            has_pirt=food_like and rng.random() < 0.35,
+            has_halal=food_like and rng.random() < 0.18,
+            has_bpom=food_like and rng.random() < 0.03,
+            has_brand=rng.random() < 0.05,
+            sells_online=rng.random() < 0.3,
+            has_financing=rng.random() < 0.2,
+            status=rng.choices(["aktif", "tidak_aktif", "tutup"], weights=[92, 6, 2])[0],
+        )
+        business.size_class = business.computed_size_class()
+        # History starts on the day the business entered the registry.
+        business._history_date = timezone.make_aware(
+            datetime.datetime.combine(registered_on, datetime.time(9, 0))
+        )
+        businesses.append(business)
+    return businesses
+
+
+@transaction.atomic
+def seed_registry(*, total: int, seed: int, user=None) -> int:
+    """Insert the demo registry in bulk; returns how many businesses were created."""
+    businesses = build_businesses(total, seed)
+    bulk_create_with_history(
+        businesses,
+        Business,
+        batch_size=2000,
+        default_user=user,
+        default_change_reason="Data demo",
+    )
+    return len(businesses)

@@ -1,0 +1,101 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from .forms import DesaSelect, desa_grouped_choices
+from .models import Business, Kecamatan, Sector
+from .sizes import SIZE_CLASS_CHOICES
+
+YES_NO = [("", "Semua"), ("ya", "Ada"), ("tidak", "Belum")]
+
+
+class FlagFilter(django_filters.ChoiceFilter):
+    """'ada'/'belum' for a legal flag; for NIB, whether one is recorded."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=YES_NO[1:], empty_label="Semua", **kwargs)
+
+    def filter(self, qs, value):
+        if value not in ("ya", "tidak"):
+            return qs
+        wanted = value == "ya"
+        if self.field_name == "nib":
+            return qs.filter(nib__isnull=not wanted)
+        return qs.filter(**{self.field_name: wanted})
+
+
+class BusinessFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Cari",
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": "Nama usaha, pemilik atau NIB", "type": "search"}),
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        queryset=Kecamatan.objects.all(),
+        empty_label="Semua kecamatan",
+        widget=forms.Select(attrs={"data-kecamatan-select": ""}),
+    )
+    desa = django_filters.ChoiceFilter(field_name="desa_id", label="Desa/kelurahan", empty_label="Semua desa")
+    sector = django_filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(), label="Sektor", empty_label="Semua sektor"
+    )
+    size_class = django_filters.ChoiceFilter(
+        choices=SIZE_CLASS_CHOICES, label="Kelas usaha", empty_label="Semua kelas"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Business.Status.choices, label="Status", empty_label="Semua status"
+    )
+    nib = FlagFilter(field_name="nib", label="NIB")
+    has_pirt = FlagFilter(label="PIRT")
+    has_halal = FlagFilter(label="Halal")
+    has_bpom = FlagFilter(label="BPOM")
+    has_brand = FlagFilter(label="Merek/HKI")
+    sort = django_filters.OrderingFilter(
+        label="Urutkan",
+        empty_label="Nama (A–Z)",
+        fields=(
+            ("name", "name"),
+            ("registered_on", "registered_on"),
+            ("turnover", "turnover"),
+            ("kecamatan__name", "kecamatan"),
+        ),
+        field_labels={
+            "name": "Nama (A–Z)",
+            "-name": "Nama (Z–A)",
+            "registered_on": "Terlama masuk registri",
+            "-registered_on": "Terbaru masuk registri",
+            "turnover": "Omzet terkecil",
+            "-turnover": "Omzet terbesar",
+            "kecamatan": "Kecamatan (A–Z)",
+            "-kecamatan": "Kecamatan (Z–A)",
+        },
+    )
+
+    class Meta:
+        model = Business
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices, kecamatan_of = desa_grouped_choices()
+        desa_field = self.form.fields["desa"]
+        desa_field.choices = choices
+        desa_field.widget = DesaSelect(
+            choices=desa_field.choices, kecamatan_of=kecamatan_of, attrs={"data-desa-select": ""}
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(name__icontains=value) | Q(owner_name__icontains=value)
+        if value.isdigit():
+            condition |= Q(nib__startswith=value)
+        return queryset.filter(condition)
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        # A stable order for paging: ties on the sort key are broken by id.
+        ordering = list(queryset.query.order_by) or ["name"]
+        return queryset.order_by(*ordering, "id")

@@ -1,0 +1,182 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+
+from .fields import PhoneField, RupiahField
+from .models import Business, Desa, KbliCode
+
+
+class DesaSelect(forms.Select):
+    """Desa grouped by kecamatan; each option names its kecamatan so a script can narrow them."""
+
+    def __init__(self, *args, kecamatan_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kecamatan_of = kecamatan_of or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        key = getattr(value, "value", value)
+        if key in self.kecamatan_of:
+            option["attrs"]["data-kecamatan"] = self.kecamatan_of[key]
+        return option
+
+
+def desa_grouped_choices():
+    """Desa choices grouped by kecamatan, plus the desa → kecamatan map for DesaSelect."""
+    groups: dict[str, list] = {}
+    kecamatan_of = {}
+    for desa in Desa.objects.select_related("kecamatan").order_by("kecamatan__name", "name"):
+        label = f"Kec. {desa.kecamatan.name}"
+        groups.setdefault(label, []).append((desa.pk, f"{desa.name} ({desa.get_kind_display()})"))
+        kecamatan_of[desa.pk] = desa.kecamatan_id
+    return list(groups.items()), kecamatan_of
+
+
+class BusinessForm(forms.ModelForm):
+    turnover = RupiahField(
+        label="Omzet per tahun (Rp)",
+        required=False,
+        min_value=0,
+        help_text="Hasil penjualan setahun. Menentukan kelas usaha bila diisi.",
+    )
+    capital = RupiahField(
+        label="Modal usaha tanpa tanah & bangunan (Rp)",
+        required=False,
+        min_value=0,
+        help_text="Dipakai untuk kelas usaha bila omzet tidak diketahui.",
+    )
+    phone = PhoneField(
+        label="Nomor HP/telepon",
+        required=False,
+        max_length=20,
+        help_text="Contoh: 0812 3456 7890, +62 812 3456 7890 atau 0342 801234.",
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    kbli_code = forms.CharField(
+        label="Kode KBLI 2020",
+        required=False,
+        max_length=5,
+        help_text="Pilih dari daftar atau tulis kode 5 digit lain yang sah.",
+        widget=forms.TextInput(attrs={"list": "kbli-list", "inputmode": "numeric"}),
+    )
+    save_anyway = forms.BooleanField(
+        label="Saya sudah memeriksa: ini usaha yang berbeda, simpan tetap", required=False
+    )
+    save_anyway_reason = forms.CharField(
+        label="Alasan", required=False, max_length=200, widget=forms.TextInput()
+    )
+
+    class Meta:
+        model = Business
+        fields = [
+            "name",
+            "owner_name",
+            "owner_nik",
+            "owner_gender",
+            "phone",
+            "nib",
+            "kecamatan",
+            "desa",
+            "address",
+            "sector",
+            "kbli_code",
+            "year_founded",
+            "registered_on",
+            "employees",
+            "turnover",
+            "capital",
+            "has_pirt",
+            "has_halal",
+            "has_bpom",
+            "has_brand",
+            "sells_online",
+            "has_financing",
+            "status",
+        ]
+        widgets = {
+            "registered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "owner_nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
+            "nib": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 13}),
+        }
+        help_texts = {
+            "owner_nik": "16 digit, boleh dikosongkan.",
+            "nib": "Nomor Induk Berusaha, 13 digit, boleh dikosongkan.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices, kecamatan_of = desa_grouped_choices()
+        self.fields["desa"].widget = DesaSelect(kecamatan_of=kecamatan_of, attrs={"data-desa-select": ""})
+        self.fields["desa"].choices = [("", "---------"), *choices]
+        self.fields["kecamatan"].widget.attrs["data-kecamatan-select"] = ""
+        self.kbli_choices = KbliCode.objects.all()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "Usaha dan pemilik",
+                Div(
+                    Div("name", css_class="col-md-6"),
+                    Div("owner_name", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("owner_nik", css_class="col-md-4"),
+                    Div("owner_gender", css_class="col-md-4"),
+                    Div("phone", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                "Lokasi",
+                Div(
+                    Div("kecamatan", css_class="col-md-6"), Div("desa", css_class="col-md-6"), css_class="row"
+                ),
+                "address",
+            ),
+            Fieldset(
+                "Bidang, legalitas dan skala",
+                Div(
+                    Div("sector", css_class="col-md-4"),
+                    Div("kbli_code", css_class="col-md-4"),
+                    Div("nib", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("year_founded", css_class="col-md-4"),
+                    Div("registered_on", css_class="col-md-4"),
+                    Div("employees", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("turnover", css_class="col-md-6"),
+                    Div("capital", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("has_pirt", "has_halal", "has_bpom", css_class="col-md-6"),
+                    Div("has_brand", "sells_online", "has_financing", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "status",
+            ),
+        )
+
+    def clean_owner_nik(self):
+        return self.cleaned_data["owner_nik"] or None
+
+    def clean_nib(self):
+        return self.cleaned_data["nib"] or None
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("save_anyway") and not cleaned.get("save_anyway_reason", "").strip():
+            self.add_error("save_anyway_reason", "Tulis alasan mengapa tetap disimpan.")
+        return cleaned
+
+    @property
+    def model_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

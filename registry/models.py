@@ -1,0 +1,222 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .sizes import SIZE_CLASS_CHOICES, SIZE_CLASS_LABELS, decide_size_class
+from .validators import validate_kbli, validate_nib, validate_nik, validate_phone
+
+
+class Kecamatan(models.Model):
+    code = models.CharField("kode Kemendagri", max_length=8, unique=True)
+    name = models.CharField("nama", max_length=60)
+    bps_code = models.CharField("kode BPS", max_length=7, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "kecamatan"
+        verbose_name_plural = "kecamatan"
+
+    def __str__(self):
+        return self.name
+
+
+class Desa(models.Model):
+    class Kind(models.TextChoices):
+        DESA = "desa", "Desa"
+        KELURAHAN = "kelurahan", "Kelurahan"
+
+    code = models.CharField("kode Kemendagri", max_length=13, unique=True)
+    name = models.CharField("nama", max_length=60)
+    kind = models.CharField("jenis", max_length=10, choices=Kind.choices)
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="desa_set", verbose_name="kecamatan"
+    )
+
+    class Meta:
+        ordering = ["kecamatan__name", "name"]
+        verbose_name = "desa/kelurahan"
+        verbose_name_plural = "desa/kelurahan"
+
+    def __str__(self):
+        return self.name
+
+
+class Sector(models.Model):
+    """The office's own short list of business sectors."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField("nama", max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField("urutan", default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "sektor"
+        verbose_name_plural = "sektor"
+
+    def __str__(self):
+        return self.name
+
+
+class KbliCode(models.Model):
+    """KBLI 2020 codes offered as a pick list; any valid five-digit code is accepted."""
+
+    code = models.CharField("kode", max_length=5, primary_key=True, validators=[validate_kbli])
+    title = models.CharField("judul", max_length=255)
+    category = models.CharField("kategori", max_length=1)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "kode KBLI"
+        verbose_name_plural = "kode KBLI"
+
+    def __str__(self):
+        return f"{self.code} — {self.title}"
+
+
+class Business(models.Model):
+    """One UMKM in the registry."""
+
+    class Gender(models.TextChoices):
+        MALE = "L", "Laki-laki"
+        FEMALE = "P", "Perempuan"
+
+    class Status(models.TextChoices):
+        ACTIVE = "aktif", "Aktif"
+        INACTIVE = "tidak_aktif", "Tidak aktif"
+        CLOSED = "tutup", "Tutup"
+
+    name = models.CharField("nama usaha", max_length=200)
+    owner_name = models.CharField("nama pemilik", max_length=150)
+    owner_nik = models.CharField(
+        "NIK pemilik",
+        max_length=16,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_nik],
+        error_messages={"unique": "NIK ini sudah dipakai oleh usaha lain di registri."},
+    )
+    owner_gender = models.CharField("jenis kelamin pemilik", max_length=1, choices=Gender.choices, blank=True)
+    phone = models.CharField("nomor HP/telepon", max_length=16, blank=True, validators=[validate_phone])
+    nib = models.CharField(
+        "NIB",
+        max_length=13,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_nib],
+        error_messages={"unique": "NIB ini sudah dipakai oleh usaha lain di registri."},
+    )
+    address = models.CharField("alamat", max_length=255, blank=True)
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="businesses", verbose_name="kecamatan"
+    )
+    desa = models.ForeignKey(
+        Desa, on_delete=models.PROTECT, related_name="businesses", verbose_name="desa/kelurahan"
+    )
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="businesses", verbose_name="sektor"
+    )
+    kbli_code = models.CharField("kode KBLI 2020", max_length=5, blank=True, validators=[validate_kbli])
+    year_founded = models.PositiveSmallIntegerField(
+        "tahun berdiri",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1900, "Tahun berdiri paling awal 1900."),
+        ],
+    )
+    registered_on = models.DateField("tanggal masuk registri", default=timezone.localdate)
+    employees = models.PositiveIntegerField(
+        "jumlah tenaga kerja", default=0, validators=[MaxValueValidator(100_000)]
+    )
+    turnover = models.BigIntegerField(
+        "omzet per tahun (Rp)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "Omzet tidak boleh negatif.")],
+    )
+    capital = models.BigIntegerField(
+        "modal usaha tanpa tanah & bangunan (Rp)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "Modal usaha tidak boleh negatif.")],
+    )
+    has_pirt = models.BooleanField("punya PIRT", default=False)
+    has_halal = models.BooleanField("bersertifikat halal", default=False)
+    has_bpom = models.BooleanField("punya izin BPOM", default=False)
+    has_brand = models.BooleanField("merek terdaftar (HKI)", default=False)
+    sells_online = models.BooleanField("berjualan daring", default=False)
+    has_financing = models.BooleanField("punya pembiayaan bank/KUR", default=False)
+    status = models.CharField("status", max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    # Computed from turnover and capital on every save (PP 7/2021); never typed by a person.
+    size_class = models.CharField(
+        "kelas usaha", max_length=10, choices=SIZE_CLASS_CHOICES, blank=True, editable=False
+    )
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = "usaha"
+        verbose_name_plural = "usaha"
+        permissions = [("view_nik", "Melihat NIK pemilik secara utuh")]
+        indexes = [
+            models.Index(fields=["kecamatan", "sector"]),
+            models.Index(fields=["sector"]),
+            models.Index(fields=["size_class"]),
+            models.Index(fields=["status"]),
+            models.Index(fields=["registered_on"]),
+            models.Index(fields=["name", "id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(turnover__isnull=True) | Q(turnover__gte=0),
+                name="business_turnover_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(capital__isnull=True) | Q(capital__gte=0),
+                name="business_capital_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.size_class = self.computed_size_class()
+        if self.desa_id and not self.kecamatan_id:
+            self.kecamatan_id = self.desa.kecamatan_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("registry:business_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.desa_id and self.kecamatan_id and self.desa.kecamatan_id != self.kecamatan_id:
+            errors["desa"] = f"Desa {self.desa.name} tidak terletak di Kecamatan {self.kecamatan.name}."
+        this_year = timezone.localdate().year
+        if self.year_founded and self.year_founded > this_year:
+            errors["year_founded"] = f"Tahun berdiri tidak boleh melewati {this_year}."
+        if self.registered_on and self.registered_on > timezone.localdate():
+            errors["registered_on"] = "Tanggal masuk registri tidak boleh di masa depan."
+        if errors:
+            raise ValidationError(errors)
+
+    def computed_size_class(self) -> str:
+        return decide_size_class(self.turnover, self.capital).size_class or ""
+
+    @property
+    def size_decision(self):
+        return decide_size_class(self.turnover, self.capital)
+
+    @property
+    def size_class_label(self) -> str:
+        return SIZE_CLASS_LABELS.get(self.size_class, "Belum diketahui")

@@ -1,0 +1,149 @@
+"""The registry's complex readers."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .formatting import rupiah
+from .models import Business, Desa, KbliCode, Kecamatan, Sector
+from .sizes import SIZE_CLASS_LABELS
+
+
+def business_list() -> QuerySet[Business]:
+    return Business.objects.select_related("kecamatan", "desa", "sector")
+
+
+@dataclass
+class Duplicate:
+    business: Business
+    reasons: list[str]
+
+    @property
+    def blocking(self) -> bool:
+        """NIK and NIB are unique: such a match cannot be saved anyway."""
+        return any(reason != "nama" for reason in self.reasons)
+
+
+def business_find_duplicates(
+    *, name: str = "", desa_id=None, nik: str = "", nib: str = "", exclude_pk=None
+) -> list[Duplicate]:
+    """Businesses that look like the one being entered: same NIK, same NIB, or same name in the desa."""
+    condition = Q(pk__in=[])
+    if nik:
+        condition |= Q(owner_nik=nik)
+    if nib:
+        condition |= Q(nib=nib)
+    if name and desa_id:
+        condition |= Q(name__iexact=" ".join(name.split()), desa_id=desa_id)
+    matches = business_list().filter(condition)
+    if exclude_pk:
+        matches = matches.exclude(pk=exclude_pk)
+    duplicates = []
+    for business in matches[:10]:
+        reasons = []
+        if nik and business.owner_nik == nik:
+            reasons.append("NIK")
+        if nib and business.nib == nib:
+            reasons.append("NIB")
+        if (
+            name
+            and desa_id
+            and business.desa_id == int(desa_id)
+            and business.name.lower() == " ".join(name.split()).lower()
+        ):
+            reasons.append("nama")
+        duplicates.append(Duplicate(business, reasons))
+    return duplicates
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class TimelineEntry:
+    when: object
+    who: str
+    kind: str  # "created", "changed", "deleted"
+    reason: str
+    changes: list[Change] = field(default_factory=list)
+
+
+# Fields whose values are rupiah amounts, shown formatted in the timeline.
+MONEY_FIELDS = {"turnover", "capital"}
+
+
+def business_timeline(business: Business) -> list[TimelineEntry]:
+    """Every recorded change of the business, newest first, with old → new values."""
+    records = list(business.history.select_related("history_user").order_by("history_date", "history_id"))
+    names = {
+        "kecamatan": dict(Kecamatan.objects.values_list("id", "name")),
+        "desa": dict(Desa.objects.values_list("id", "name")),
+        "sector": dict(Sector.objects.values_list("id", "name")),
+    }
+    fields = {f.name: f for f in Business._meta.get_fields() if f.concrete}
+
+    def show(field_name, value):
+        if value in (None, ""):
+            return "—"
+        if field_name in names:
+            return names[field_name].get(value, str(value))
+        if field_name in MONEY_FIELDS:
+            return rupiah(value)
+        if field_name == "size_class":
+            return SIZE_CLASS_LABELS.get(value, value)
+        model_field = fields[field_name]
+        if model_field.choices:
+            return dict(model_field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return "Ya" if value else "Tidak"
+        return str(value)
+
+    entries = []
+    previous = None
+    for record in records:
+        user = record.history_user
+        who = (user.get_full_name() or user.username) if user else "Sistem"
+        if record.history_type == "+":
+            kind, changes = "created", []
+        elif record.history_type == "-":
+            kind, changes = "deleted", []
+        else:
+            kind = "changed"
+            delta = record.diff_against(previous, foreign_keys_are_objs=False) if previous else None
+            changes = []
+            for change in delta.changes if delta else []:
+                name = change.field.removesuffix("_id")
+                label = fields[name].verbose_name if name in fields else change.field
+                changes.append(Change(str(label), show(name, change.old), show(name, change.new)))
+        entries.append(
+            TimelineEntry(record.history_date, who, kind, record.history_change_reason or "", changes)
+        )
+        previous = record
+    entries.reverse()
+    return entries
+
+
+def registry_summary() -> dict:
+    """Headline registry figures in one aggregate query."""
+    this_year = timezone.localdate().year
+    return Business.objects.aggregate(
+        total=Count("id"),
+        active=Count("id", filter=Q(status=Business.Status.ACTIVE)),
+        with_nib=Count("id", filter=Q(nib__isnull=False)),
+        registered_this_year=Count("id", filter=Q(registered_on__year=this_year)),
+        mikro=Count("id", filter=Q(size_class="mikro")),
+        kecil=Count("id", filter=Q(size_class="kecil")),
+        menengah=Count("id", filter=Q(size_class="menengah")),
+    )
+
+
+def kbli_title(code: str) -> str:
+    """The KBLI 2020 title when the code is on the pick list, else ''."""
+    if not code:
+        return ""
+    return KbliCode.objects.filter(code=code).values_list("title", flat=True).first() or ""

@@ -1,0 +1,36 @@
+from django import template
+
+from registry import formatting
+
+register = template.Library()
+
+register.filter("rupiah", formatting.rupiah)
+register.filter("tanggal", formatting.tanggal)
+register.filter("tanggal_jam", formatting.tanggal_jam)
+register.filter("ribuan", formatting.thousands)
+
+
+@register.simple_tag(takes_context=True)
+def nik(context, value):
+    """The NIK whole for those allowed to see it, masked for everyone else."""
+    user = context["request"].user
+    if value and user.has_perm("registry.view_nik"):
+        return value
+    return formatting.mask_nik(value)
+
+
+@register.filter
+def ya_tidak(value) -> str:
+    return "Ya" if value else "Tidak"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (for sorting and paging links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()

@@ -1,0 +1,99 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from . import selectors, services
+from .filters import BusinessFilter
+from .forms import BusinessForm
+from .models import Business
+
+PAGE_SIZE = 50
+
+
+def _get_business_for_user(request, pk) -> Business:
+    """The business, if it exists; every role that reaches a registry view may read any business."""
+    return get_object_or_404(selectors.business_list(), pk=pk)
+
+
+@permission_required("registry.view_business", raise_exception=True)
+def business_list(request):
+    business_filter = BusinessFilter(request.GET or None, queryset=selectors.business_list())
+    page = Paginator(business_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/business_list.html",
+        {"filter": business_filter, "page": page},
+    )
+
+
+@permission_required("registry.view_business", raise_exception=True)
+def business_detail(request, pk):
+    business = _get_business_for_user(request, pk)
+    return render(
+        request,
+        "registry/business_detail.html",
+        {
+            "business": business,
+            "decision": business.size_decision,
+            "timeline": selectors.business_timeline(business),
+            "kbli_title": selectors.kbli_title(business.kbli_code),
+        },
+    )
+
+
+def _save_business(request, form: BusinessForm, business: Business | None):
+    """Shared create/edit flow: validate, warn about look-alikes, then call the service."""
+    duplicates = []
+    if request.method == "POST":
+        duplicates = selectors.business_find_duplicates(
+            name=form.data.get("name", ""),
+            desa_id=form.data.get("desa") if str(form.data.get("desa", "")).isdigit() else None,
+            nik=form.data.get("owner_nik", "").strip(),
+            nib=form.data.get("nib", "").strip(),
+            exclude_pk=business.pk if business else None,
+        )
+        if form.is_valid():
+            confirmed = form.cleaned_data["save_anyway"]
+            if duplicates and not confirmed:
+                messages.warning(
+                    request,
+                    "Usaha yang mirip sudah ada di registri. Periksa dulu sebelum menyimpan.",
+                )
+            else:
+                reason = ""
+                if duplicates:
+                    similar = ", ".join(f"#{d.business.pk}" for d in duplicates)
+                    reason = f"Disimpan walau mirip {similar}: {form.cleaned_data['save_anyway_reason']}"
+                if business is None:
+                    saved = services.business_create(
+                        user=request.user, fields=form.model_fields, change_reason=reason
+                    )
+                    messages.success(request, f"Usaha “{saved.name}” tersimpan di registri.")
+                else:
+                    saved = services.business_update(
+                        business=business,
+                        user=request.user,
+                        fields=form.model_fields,
+                        change_reason=reason or "Data usaha diubah",
+                    )
+                    messages.success(request, f"Perubahan “{saved.name}” tersimpan.")
+                return redirect(saved)
+    return render(
+        request,
+        "registry/business_form.html",
+        {"form": form, "business": business, "duplicates": duplicates},
+    )
+
+
+@permission_required("registry.add_business", raise_exception=True)
+def business_create(request):
+    form = BusinessForm(request.POST or None)
+    return _save_business(request, form, None)
+
+
+@permission_required("registry.change_business", raise_exception=True)
+def business_edit(request, pk):
+    business = _get_business_for_user(request, pk)
+    form = BusinessForm(request.POST or None, instance=business)
+    return _save_business(request, form, business)
