@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .formatting import rupiah
+from .formatting import mask_nik, rupiah
 from .models import Business, Desa, KbliCode, Kecamatan, Sector
 from .sizes import SIZE_CLASS_LABELS
 
@@ -77,8 +77,11 @@ class TimelineEntry:
 MONEY_FIELDS = {"turnover", "capital"}
 
 
-def business_timeline(business: Business) -> list[TimelineEntry]:
-    """Every recorded change of the business, newest first, with old → new values."""
+def business_timeline(business: Business, *, show_nik: bool = False) -> list[TimelineEntry]:
+    """Every recorded change of the business, newest first, with old → new values.
+
+    NIK values are masked unless show_nik (UU 27/2022: only roles with registry.view_nik see them).
+    """
     records = list(business.history.select_related("history_user").order_by("history_date", "history_id"))
     names = {
         "kecamatan": dict(Kecamatan.objects.values_list("id", "name")),
@@ -90,6 +93,8 @@ def business_timeline(business: Business) -> list[TimelineEntry]:
     def show(field_name, value):
         if value in (None, ""):
             return "—"
+        if field_name == "owner_nik" and not show_nik:
+            return mask_nik(value)
         if field_name in names:
             return names[field_name].get(value, str(value))
         if field_name in MONEY_FIELDS:
@@ -120,6 +125,10 @@ def business_timeline(business: Business) -> list[TimelineEntry]:
                 name = change.field.removesuffix("_id")
                 label = fields[name].verbose_name if name in fields else change.field
                 changes.append(Change(str(label), show(name, change.old), show(name, change.new)))
+            # diff_against leaves out non-editable fields, and the computed size_class is one.
+            if previous and record.size_class != previous.size_class:
+                old, new = show("size_class", previous.size_class), show("size_class", record.size_class)
+                changes.append(Change(str(fields["size_class"].verbose_name), old, new))
         entries.append(
             TimelineEntry(record.history_date, who, kind, record.history_change_reason or "", changes)
         )

@@ -36,7 +36,9 @@ def business_detail(request, pk):
         {
             "business": business,
             "decision": business.size_decision,
-            "timeline": selectors.business_timeline(business),
+            "timeline": selectors.business_timeline(
+                business, show_nik=request.user.has_perm("registry.view_nik")
+            ),
             "kbli_title": selectors.kbli_title(business.kbli_code),
         },
     )
