@@ -32,19 +32,17 @@ class BusinessFilter(django_filters.FilterSet):
     )
     kecamatan = django_filters.ModelChoiceFilter(
         queryset=Kecamatan.objects.all(),
-        empty_label="Semua kecamatan",
+        empty_label="Semua",
         widget=forms.Select(attrs={"data-kecamatan-select": ""}),
     )
-    desa = django_filters.ChoiceFilter(field_name="desa_id", label="Desa/kelurahan", empty_label="Semua desa")
+    desa = django_filters.ChoiceFilter(field_name="desa_id", label="Desa/kelurahan", empty_label="Semua")
     sector = django_filters.ModelChoiceFilter(
-        queryset=Sector.objects.all(), label="Sektor", empty_label="Semua sektor"
+        queryset=Sector.objects.all(), label="Sektor", empty_label="Semua"
     )
     size_class = django_filters.ChoiceFilter(
-        choices=SIZE_CLASS_CHOICES, label="Kelas usaha", empty_label="Semua kelas"
+        choices=SIZE_CLASS_CHOICES, label="Kelas usaha", empty_label="Semua"
     )
-    status = django_filters.ChoiceFilter(
-        choices=Business.Status.choices, label="Status", empty_label="Semua status"
-    )
+    status = django_filters.ChoiceFilter(choices=Business.Status.choices, label="Status", empty_label="Semua")
     nib = FlagFilter(field_name="nib", label="NIB")
     has_pirt = FlagFilter(label="PIRT")
     has_halal = FlagFilter(label="Halal")

@@ -23,7 +23,12 @@ def business_list(request):
     return render(
         request,
         "registry/business_list.html",
-        {"filter": business_filter, "page": page},
+        {
+            "filter": business_filter,
+            "page": page,
+            # Keeps the filter panel open on a phone when something other than the search is set.
+            "has_filters": any(value for key, value in request.GET.items() if key not in ("q", "page")),
+        },
     )
 
 

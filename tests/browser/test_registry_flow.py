@@ -175,7 +175,7 @@ def test_pimpinan_reads_businesses_with_the_nik_masked_but_cannot_register_one(
     screenshot(page, "07-pimpinan-403")
 
 
-def test_on_a_phone_the_menu_folds_into_a_button_and_the_list_fits_the_screen(
+def test_on_a_phone_the_menu_and_filters_fold_into_buttons_and_the_list_fits_the_screen(
     phone_page, staf, log_in, screenshot
 ):
     BusinessFactory(name="Keripik Tempe Bu Sri")
@@ -194,6 +194,17 @@ def test_on_a_phone_the_menu_folds_into_a_button_and_the_list_fits_the_screen(
     registry_link.click()
     expect(page.locator("#jumlah-hasil")).to_have_text("2 usaha cocok dengan saringan")
     screenshot(page, "09-hp-daftar")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
+
+    # The filters fold away on a phone; one tap opens them, and a chosen filter keeps them open.
+    kecamatan = page.get_by_label("Kecamatan")
+    expect(kecamatan).to_be_hidden()
+    page.get_by_role("button", name="Saringan dan urutan").click()
+    expect(kecamatan).to_be_visible()
+    kecamatan.select_option(label="Srengat")
+    page.get_by_role("button", name="Terapkan").click()
+    expect(page.locator("#jumlah-hasil")).to_have_text("2 usaha cocok dengan saringan")
+    expect(page.get_by_label("Kecamatan")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
 
     page.get_by_role("link", name="Keripik Tempe Bu Sri").click()
