@@ -229,3 +229,41 @@ def test_keluar_ends_the_session_and_returns_to_the_login_page(page, staf, log_i
 
     page.goto("/registri/")
     expect(page).to_have_url(re.compile(r"/masuk/\?next=/registri/$"))
+
+
+def test_without_javascript_the_desa_list_is_grouped_by_kecamatan_and_a_mismatch_is_refused(
+    new_context, staf, log_in, screenshot
+):
+    page = new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False).new_page()
+    log_in(page, staf)
+    page.goto("/registri/baru/")
+
+    # Every desa stays offered, under its kecamatan's heading.
+    groups = page.get_by_label("Desa/kelurahan").locator("optgroup")
+    expect(groups).to_have_count(22)
+    expect(page.locator('optgroup[label="Kec. Srengat"] option', has_text="Karanggayam")).to_be_enabled()
+
+    # A desa of another kecamatan is refused by the server, with both names in the message.
+    fill_business_form(
+        page,
+        name="Gerabah Pak Slamet",
+        owner="Slamet Riyadi",
+        kecamatan="Wonodadi",
+        desa="Karanggayam (Desa)",
+        sector="Kerajinan",
+        turnover="45.000.000",
+    )
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_text("Desa Karanggayam tidak terletak di Kecamatan Wonodadi.")).to_be_visible()
+    screenshot(page, "13-tanpa-js-desa-salah")
+    assert not Business.objects.filter(name="Gerabah Pak Slamet").exists()
+
+    page.get_by_label("Kecamatan").select_option(label="Srengat")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_role("heading", name="Gerabah Pak Slamet")).to_be_visible()
+    business = Business.objects.get(name="Gerabah Pak Slamet")
+    assert (business.kecamatan.name, business.desa.name, business.turnover) == (
+        "Srengat",
+        "Karanggayam",
+        45_000_000,
+    )

@@ -698,3 +698,14 @@ def test_an_anonymous_visitor_to_django_admin_is_sent_to_the_admin_login():
 
     assert response.status_code == 302
     assert response.url.startswith("/admin/login/")
+
+
+def test_the_500_page_speaks_indonesian_without_needing_a_logged_in_user(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/registri/"))
+
+    assert response.status_code == 500
+    html = text_of(response)
+    assert "Terjadi kesalahan di server" in html
+    assert "Data Anda tidak berubah" in html
