@@ -709,3 +709,42 @@ def test_the_500_page_speaks_indonesian_without_needing_a_logged_in_user(rf):
     html = text_of(response)
     assert "Terjadi kesalahan di server" in html
     assert "Data Anda tidak berubah" in html
+
+
+def test_a_user_changes_their_own_password_with_the_old_one(client_for, users):
+    client = client_for("pendamping")
+
+    page = client.get(reverse("password_change"))
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "kata-sandi-uji",
+            "new_password1": "Pecel-Blitar-2024",
+            "new_password2": "Pecel-Blitar-2024",
+        },
+    )
+
+    assert "Ubah kata sandi" in text_of(page)
+    assert response.status_code == 302
+    assert response.url == reverse("password_change_done")
+    users["pendamping"].refresh_from_db()
+    assert users["pendamping"].check_password("Pecel-Blitar-2024")
+
+
+def test_a_wrong_old_password_changes_nothing_and_says_so_in_indonesian(client_for, users):
+    response = client_for("staf").post(
+        reverse("password_change"),
+        {"old_password": "salah", "new_password1": "Pecel-Blitar-2024", "new_password2": "Pecel-Blitar-2024"},
+    )
+
+    assert response.status_code == 200
+    assert "Sandi lama Anda yang dimasukkan salah" in text_of(response)
+    users["staf"].refresh_from_db()
+    assert users["staf"].check_password("kata-sandi-uji")
+
+
+def test_changing_a_password_needs_a_login():
+    response = Client().get(reverse("password_change"))
+
+    assert response.status_code == 302
+    assert response.url == f"/masuk/?next={reverse('password_change')}"
