@@ -6,24 +6,28 @@ from tests.factories import UserFactory
 ROLES = ["admin", "staf", "pendamping", "pimpinan"]
 
 
+def _user_with_role(role: str, first_name: str):
+    return UserFactory(username=f"{role}-uji", first_name=first_name, role=role)
+
+
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(username="admin-uji", first_name="Admin", role="admin")
+    return _user_with_role("admin", "Admin")
 
 
 @pytest.fixture
 def staf(db):
-    return UserFactory(username="staf-uji", first_name="Siti", role="staf")
+    return _user_with_role("staf", "Siti")
 
 
 @pytest.fixture
 def pendamping(db):
-    return UserFactory(username="pendamping-uji", first_name="Bagus", role="pendamping")
+    return _user_with_role("pendamping", "Bagus")
 
 
 @pytest.fixture
 def pimpinan(db):
-    return UserFactory(username="pimpinan-uji", first_name="Kepala", role="pimpinan")
+    return _user_with_role("pimpinan", "Kepala")
 
 
 @pytest.fixture
