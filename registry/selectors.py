@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from .formatting import mask_nik, rupiah
 from .models import Business, Desa, KbliCode, Kecamatan, Sector
-from .sizes import SIZE_CLASS_LABELS
 
 
 def business_list() -> QuerySet[Business]:
@@ -29,13 +28,14 @@ def business_find_duplicates(
     *, name: str = "", desa_id=None, nik: str = "", nib: str = "", exclude_pk=None
 ) -> list[Duplicate]:
     """Businesses that look like the one being entered: same NIK, same NIB, or same name in the desa."""
+    name = " ".join(name.split())
     condition = Q(pk__in=[])
     if nik:
         condition |= Q(owner_nik=nik)
     if nib:
         condition |= Q(nib=nib)
     if name and desa_id:
-        condition |= Q(name__iexact=" ".join(name.split()), desa_id=desa_id)
+        condition |= Q(name__iexact=name, desa_id=desa_id)
     matches = business_list().filter(condition)
     if exclude_pk:
         matches = matches.exclude(pk=exclude_pk)
@@ -46,12 +46,7 @@ def business_find_duplicates(
             reasons.append("NIK")
         if nib and business.nib == nib:
             reasons.append("NIB")
-        if (
-            name
-            and desa_id
-            and business.desa_id == int(desa_id)
-            and business.name.lower() == " ".join(name.split()).lower()
-        ):
+        if name and desa_id and business.desa_id == int(desa_id) and business.name.lower() == name.lower():
             reasons.append("nama")
         duplicates.append(Duplicate(business, reasons))
     return duplicates
@@ -89,6 +84,11 @@ def business_timeline(business: Business, *, show_nik: bool = False) -> list[Tim
         "sector": dict(Sector.objects.values_list("id", "name")),
     }
     fields = {f.name: f for f in Business._meta.get_fields() if f.concrete}
+    # Compared record by record ourselves: simple-history's diff_against skips non-editable fields,
+    # and the computed size class is one a person most wants to see change.
+    tracked = [
+        field for field in Business.history.model._meta.fields if field.name in fields and field.name != "id"
+    ]
 
     def show(field_name, value):
         if value in (None, ""):
@@ -99,8 +99,6 @@ def business_timeline(business: Business, *, show_nik: bool = False) -> list[Tim
             return names[field_name].get(value, str(value))
         if field_name in MONEY_FIELDS:
             return rupiah(value)
-        if field_name == "size_class":
-            return SIZE_CLASS_LABELS.get(value, value)
         model_field = fields[field_name]
         if model_field.choices:
             return dict(model_field.flatchoices).get(value, value)
@@ -119,16 +117,15 @@ def business_timeline(business: Business, *, show_nik: bool = False) -> list[Tim
             kind, changes = "deleted", []
         else:
             kind = "changed"
-            delta = record.diff_against(previous, foreign_keys_are_objs=False) if previous else None
-            changes = []
-            for change in delta.changes if delta else []:
-                name = change.field.removesuffix("_id")
-                label = fields[name].verbose_name if name in fields else change.field
-                changes.append(Change(str(label), show(name, change.old), show(name, change.new)))
-            # diff_against leaves out non-editable fields, and the computed size_class is one.
-            if previous and record.size_class != previous.size_class:
-                old, new = show("size_class", previous.size_class), show("size_class", record.size_class)
-                changes.append(Change(str(fields["size_class"].verbose_name), old, new))
+            changes = (
+                [
+                    Change(str(field.verbose_name), show(field.name, old), show(field.name, new))
+                    for field in tracked
+                    if (old := getattr(previous, field.attname)) != (new := getattr(record, field.attname))
+                ]
+                if previous
+                else []
+            )
         entries.append(
             TimelineEntry(record.history_date, who, kind, record.history_change_reason or "", changes)
         )

@@ -89,7 +89,12 @@ def _save_business(request, form: BusinessForm, business: Business | None):
     return render(
         request,
         "registry/business_form.html",
-        {"form": form, "business": business, "duplicates": duplicates},
+        {
+            "form": form,
+            "business": business,
+            "duplicates": duplicates,
+            "duplicates_block_saving": any(duplicate.blocking for duplicate in duplicates),
+        },
     )
 
 
