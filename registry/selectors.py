@@ -1,5 +1,6 @@
 """The registry's complex readers."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -61,11 +62,19 @@ class Change:
 
 @dataclass
 class TimelineEntry:
-    when: object
+    """One line of a business's timeline; other apps add their own kinds (sessions, assessments…)."""
+
+    when: object  # a datetime, or a date for things that happened on a day
     who: str
-    kind: str  # "created", "changed", "deleted"
+    kind: str  # here "created", "changed" or "deleted"
     reason: str
     changes: list[Change] = field(default_factory=list)
+    title: str = ""
+    url: str = ""
+
+    @property
+    def has_time(self) -> bool:
+        return isinstance(self.when, datetime.datetime)
 
 
 # Fields whose values are rupiah amounts, shown formatted in the timeline.
@@ -112,11 +121,11 @@ def business_timeline(business: Business, *, show_nik: bool = False) -> list[Tim
         user = record.history_user
         who = (user.get_full_name() or user.username) if user else "Sistem"
         if record.history_type == "+":
-            kind, changes = "created", []
+            kind, title, changes = "created", "Didaftarkan", []
         elif record.history_type == "-":
-            kind, changes = "deleted", []
+            kind, title, changes = "deleted", "Dihapus", []
         else:
-            kind = "changed"
+            kind, title = "changed", "Diubah"
             changes = (
                 [
                     Change(str(field.verbose_name), show(field.name, old), show(field.name, new))
@@ -127,7 +136,7 @@ def business_timeline(business: Business, *, show_nik: bool = False) -> list[Tim
                 else []
             )
         entries.append(
-            TimelineEntry(record.history_date, who, kind, record.history_change_reason or "", changes)
+            TimelineEntry(record.history_date, who, kind, record.history_change_reason or "", changes, title)
         )
         previous = record
     entries.reverse()

@@ -1,0 +1,375 @@
+"""The coaching app's complex readers: querysets with their joins, and figures as database aggregates."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from registry.models import Business
+from registry.roles import PENDAMPING
+from registry.selectors import TimelineEntry
+
+from . import rules
+from .models import (
+    OUTCOME_ORDER,
+    Assessment,
+    Association,
+    Attendance,
+    CoachingSession,
+    Enrolment,
+    Event,
+    EventParticipant,
+    KecamatanPlan,
+    Membership,
+    Programme,
+)
+
+User = get_user_model()
+
+
+def may_record_for(user, pendamping_id) -> bool:
+    """Staf record for every business; a pendamping only for the businesses assigned to them."""
+    return user.has_perm("coaching.record_for_any_business") or (
+        pendamping_id is not None
+        and pendamping_id == user.pk
+        and user.has_perm("coaching.add_coachingsession")
+    )
+
+
+def pendamping_list() -> QuerySet:
+    """The field coaches, for pick lists."""
+    return User.objects.filter(groups__name=PENDAMPING, is_active=True).order_by("first_name", "username")
+
+
+# --- programmes ------------------------------------------------------------------------------
+
+
+def programme_list() -> QuerySet[Programme]:
+    return Programme.objects.annotate(
+        cohort_size=Count(
+            "enrolments", filter=~Q(enrolments__status=Enrolment.Status.WITHDRAWN), distinct=True
+        ),
+        verified=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.NAIK_KELAS), distinct=True),
+    )
+
+
+def programme_current() -> Programme | None:
+    """The programme running today; else the latest one."""
+    today = timezone.localdate()
+    running = (
+        Programme.objects.filter(starts_on__lte=today, ends_on__gte=today).order_by("-starts_on").first()
+    )
+    return running or Programme.objects.order_by("-ends_on").first()
+
+
+def rule_settings(programme: Programme) -> rules.RuleSettings:
+    return rules.RuleSettings(
+        min_new_indicators=programme.min_new_indicators,
+        turnover_growth_percent=programme.turnover_growth_percent,
+    )
+
+
+@dataclass
+class Progress:
+    cohort: int
+    active: int
+    verified: int
+    withdrawn: int
+    target: int
+    sessions: int
+    planned_sessions: int
+    kecamatan_reached: int
+    kecamatan_total: int
+    attendances: int
+    hours: float
+
+    @property
+    def verified_percent(self) -> int:
+        return self.verified * 100 // self.target if self.target else 0
+
+
+def programme_progress(programme: Programme) -> Progress:
+    """Headline figures of a programme, each one aggregate query."""
+    enrolments = programme.enrolments.aggregate(
+        active=Count("id", filter=Q(status=Enrolment.Status.ACTIVE)),
+        verified=Count("id", filter=Q(status=Enrolment.Status.NAIK_KELAS)),
+        withdrawn=Count("id", filter=Q(status=Enrolment.Status.WITHDRAWN)),
+    )
+    sessions = programme.sessions.aggregate(
+        count=Count("id"),
+        minutes=Coalesce(Sum("duration_minutes"), 0),
+        kecamatan=Count("kecamatan", distinct=True),
+    )
+    plans = programme.kecamatan_plans.aggregate(
+        planned=Coalesce(Sum("planned_sessions"), 0), kecamatan=Count("id")
+    )
+    attendances = Attendance.objects.filter(session__programme=programme).count()
+    return Progress(
+        cohort=enrolments["active"] + enrolments["verified"],
+        active=enrolments["active"],
+        verified=enrolments["verified"],
+        withdrawn=enrolments["withdrawn"],
+        target=programme.naik_kelas_target,
+        sessions=sessions["count"],
+        planned_sessions=plans["planned"],
+        kecamatan_reached=sessions["kecamatan"],
+        kecamatan_total=plans["kecamatan"],
+        attendances=attendances,
+        hours=sessions["minutes"] / 60,
+    )
+
+
+def kecamatan_plan_rows(programme: Programme) -> QuerySet[KecamatanPlan]:
+    """Planned vs held sessions per kecamatan, worst-served first."""
+    held = Count(
+        "kecamatan__coaching_sessions",
+        filter=Q(kecamatan__coaching_sessions__programme=programme),
+        distinct=True,
+    )
+    return (
+        programme.kecamatan_plans.select_related("kecamatan")
+        .annotate(held=held)
+        .order_by(F("held") - F("planned_sessions"), "kecamatan__name")
+    )
+
+
+# --- cohort ----------------------------------------------------------------------------------
+
+ORDERED_ASSESSMENTS = Prefetch(
+    "assessments", queryset=Assessment.objects.order_by("assessed_on", "id"), to_attr="ordered_assessments"
+)
+
+
+def cohort(programme: Programme) -> QuerySet[Enrolment]:
+    """The programme's enrolments with business, place, pendamping and assessments fetched."""
+    return (
+        programme.enrolments.select_related(
+            "business__kecamatan", "business__desa", "business__sector", "pendamping", "programme"
+        )
+        .prefetch_related(ORDERED_ASSESSMENTS)
+        .annotate(
+            sessions_attended=Count("attendances", distinct=True),
+            last_session_on=Max("attendances__session__held_on"),
+        )
+    )
+
+
+def _verdict_from(enrolment: Enrolment, assessments: list[Assessment]) -> rules.Verdict:
+    baseline = next((a for a in assessments if a.kind == Assessment.Kind.BASELINE), None)
+    latest = assessments[-1] if assessments else None
+    return rules.evaluate(baseline, latest, rule_settings(enrolment.programme))
+
+
+def enrolment_verdict(enrolment: Enrolment) -> rules.Verdict:
+    """The rule's verdict for one enrolment against its baseline and latest assessment."""
+    assessments = getattr(enrolment, "ordered_assessments", None)
+    if assessments is None:
+        assessments = list(enrolment.assessments.order_by("assessed_on", "id"))
+    return _verdict_from(enrolment, assessments)
+
+
+def with_verdicts(enrolments) -> list[Enrolment]:
+    """Attach .verdict, .baseline and .latest to enrolments fetched through cohort()."""
+    rows = list(enrolments)
+    for enrolment in rows:
+        assessments = enrolment.ordered_assessments
+        enrolment.baseline = next((a for a in assessments if a.kind == Assessment.Kind.BASELINE), None)
+        enrolment.latest = assessments[-1] if assessments else None
+        enrolment.verdict = _verdict_from(enrolment, assessments)
+    return rows
+
+
+def candidates(programme: Programme) -> list[Enrolment]:
+    """Active enrolments the rule makes candidates, waiting for a staf member to verify them."""
+    return [
+        e
+        for e in with_verdicts(cohort(programme).filter(status=Enrolment.Status.ACTIVE))
+        if e.verdict.is_candidate
+    ]
+
+
+def businesses_not_enrolled(programme: Programme) -> QuerySet[Business]:
+    return (
+        Business.objects.exclude(enrolments__programme=programme)
+        .exclude(status=Business.Status.CLOSED)
+        .select_related("kecamatan", "desa", "sector")
+    )
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+def session_list() -> QuerySet[CoachingSession]:
+    return (
+        CoachingSession.objects.select_related("programme", "kecamatan", "desa", "pendamping")
+        .prefetch_related("topics")
+        .annotate(attendee_count=Count("attendances", distinct=True))
+    )
+
+
+def session_attendees(session: CoachingSession) -> QuerySet[Attendance]:
+    return session.attendances.select_related(
+        "business__kecamatan", "business__desa", "enrolment__pendamping"
+    ).order_by("business__name")
+
+
+def session_attendee_choices(programme: Programme, user) -> QuerySet[Enrolment]:
+    """Cohort members a person may tick as present: all for staf, their own for a pendamping."""
+    enrolments = (
+        programme.enrolments.exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("business__desa", "business__kecamatan")
+        .order_by("business__kecamatan__name", "business__name")
+    )
+    if not user.has_perm("coaching.record_for_any_business"):
+        enrolments = enrolments.filter(pendamping=user)
+    return enrolments
+
+
+def business_attendances(business: Business) -> tuple[list[Attendance], float]:
+    """Every session the business attended, newest first, and its total hours."""
+    attendances = list(
+        business.attendances.select_related("session__kecamatan", "session__programme", "session__pendamping")
+        .prefetch_related("session__topics")
+        .order_by("-session__held_on", "-session__id")
+    )
+    return attendances, sum(a.session.duration_minutes for a in attendances) / 60
+
+
+# --- drives and associations -----------------------------------------------------------------
+
+
+def event_list() -> QuerySet[Event]:
+    return Event.objects.select_related("programme", "kecamatan", "desa").annotate(
+        participant_count=Count("participants", distinct=True),
+        issued_count=Count("participants", filter=Q(participants__outcome="terbit"), distinct=True),
+    )
+
+
+@dataclass
+class FunnelStep:
+    outcome: str
+    label: str
+    count: int  # participants who reached at least this step
+    percent: int
+
+
+def event_funnel(event: Event) -> list[FunnelStep]:
+    """Registered → applied → issued; a participant further along counts in every earlier step."""
+    by_outcome = dict(event.participants.values_list("outcome").annotate(n=Count("id")))
+    total = sum(by_outcome.values())
+    labels = dict(EventParticipant.Outcome.choices)
+    steps = []
+    for index, outcome in enumerate(OUTCOME_ORDER):
+        reached = sum(by_outcome.get(later, 0) for later in OUTCOME_ORDER[index:])
+        steps.append(FunnelStep(outcome, labels[outcome], reached, reached * 100 // total if total else 0))
+    return steps
+
+
+def association_list() -> QuerySet[Association]:
+    return Association.objects.select_related("sector").annotate(member_count=Count("memberships"))
+
+
+# --- the business page -----------------------------------------------------------------------
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.username) if user else "Sistem"
+
+
+def business_coaching_timeline(business: Business) -> list[TimelineEntry]:
+    """What the programme did with the business, as timeline entries (a fixed number of queries)."""
+    entries = []
+    enrolment_history = (
+        Enrolment.history.filter(business_id=business.pk)
+        .select_related("history_user")
+        .order_by("history_date")
+    )
+    programmes = dict(Programme.objects.filter(enrolments__business=business).values_list("id", "name"))
+    for record in enrolment_history:
+        entries.append(
+            TimelineEntry(
+                when=record.history_date,
+                who=_who(record.history_user),
+                kind="enrolment",
+                title=record.history_change_reason or "Data peserta diubah",
+                reason=programmes.get(record.programme_id, ""),
+                url=reverse("coaching:enrolment_detail", args=[record.id]),
+            )
+        )
+    for attendance in Attendance.objects.filter(business=business).select_related(
+        "session__kecamatan", "session__pendamping"
+    ):
+        session = attendance.session
+        entries.append(
+            TimelineEntry(
+                when=session.held_on,
+                who=_who(session.pendamping),
+                kind="session",
+                title=f"Hadir di sesi: {session.get_kind_display()} ({session.hours:g} jam)",
+                reason=f"Kec. {session.kecamatan.name}{', ' + session.venue if session.venue else ''}",
+                url=session.get_absolute_url(),
+            )
+        )
+    for assessment in Assessment.objects.filter(enrolment__business=business).select_related("recorded_by"):
+        held = len(assessment.indicators_held)
+        entries.append(
+            TimelineEntry(
+                when=assessment.assessed_on,
+                who=_who(assessment.recorded_by),
+                kind="assessment",
+                title=assessment.get_kind_display(),
+                reason=f"Kelas {assessment.size_class_label.lower()}, {held} indikator dimiliki",
+                url=reverse("coaching:enrolment_detail", args=[assessment.enrolment_id]),
+            )
+        )
+    events = dict(Event.objects.filter(participants__business=business).values_list("id", "name"))
+    for record in (
+        EventParticipant.history.filter(business_id=business.pk)
+        .select_related("history_user")
+        .order_by("history_date")
+    ):
+        entries.append(
+            TimelineEntry(
+                when=record.history_date,
+                who=_who(record.history_user),
+                kind="event",
+                title=f"{events.get(record.event_id, 'Kegiatan fasilitasi')}: "
+                f"{dict(EventParticipant.Outcome.choices)[record.outcome]}",
+                reason="",
+                url=reverse("coaching:event_detail", args=[record.event_id]),
+            )
+        )
+    for membership in Membership.objects.filter(business=business).select_related(
+        "association", "recorded_by"
+    ):
+        entries.append(
+            TimelineEntry(
+                when=membership.joined_on,
+                who=_who(membership.recorded_by),
+                kind="association",
+                title=f"Bergabung dengan {membership.association.name}",
+                reason="",
+                url=membership.association.get_absolute_url(),
+            )
+        )
+    return entries
+
+
+def sort_timeline(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Newest first; a dated entry (a session) sorts at the end of its day in Asia/Jakarta."""
+
+    def key(entry):
+        when = entry.when
+        if isinstance(when, datetime.datetime):
+            return timezone.localtime(when).replace(tzinfo=None)
+        return datetime.datetime.combine(when, datetime.time.max)
+
+    return sorted(entries, key=key, reverse=True)
+
+
+def business_memberships(business: Business) -> QuerySet[Membership]:
+    return business.memberships.select_related("association")

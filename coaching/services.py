@@ -1,0 +1,400 @@
+"""The only writers of coaching data. Each checks the person's right to what it touches."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from registry.formatting import tanggal
+from registry.models import Business, Kecamatan
+from registry.services import business_update
+from registry.validators import validate_nib
+
+from .models import (
+    OUTCOME_ORDER,
+    Assessment,
+    Association,
+    Attendance,
+    CoachingSession,
+    Enrolment,
+    Event,
+    EventParticipant,
+    KecamatanPlan,
+    Membership,
+    Programme,
+)
+from .selectors import enrolment_verdict, may_record_for
+
+
+def _save(instance, *, user=None, change_reason: str = ""):
+    instance.full_clean()
+    if user is not None:
+        instance._history_user = user
+    instance._change_reason = change_reason or None
+    instance.save()
+    return instance
+
+
+def even_plan(total: int, kecamatan_ids: list[int]) -> dict[int, int]:
+    """Spread `total` sessions evenly; the first kecamatan (by name) take the remainder one each."""
+    base, remainder = divmod(total, len(kecamatan_ids))
+    return {pk: base + (1 if index < remainder else 0) for index, pk in enumerate(kecamatan_ids)}
+
+
+# --- programmes ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_create(*, user, fields: dict, planned_sessions_total: int) -> Programme:
+    programme = _save(Programme(**fields), user=user, change_reason="Program dibuat")
+    kecamatan_ids = list(Kecamatan.objects.order_by("name").values_list("id", flat=True))
+    plan = even_plan(planned_sessions_total, kecamatan_ids)
+    KecamatanPlan.objects.bulk_create(
+        KecamatanPlan(programme=programme, kecamatan_id=pk, planned_sessions=count)
+        for pk, count in plan.items()
+    )
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, user, fields: dict) -> Programme:
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    for name, value in fields.items():
+        setattr(programme, name, value)
+    return _save(programme, user=user, change_reason="Data program diubah")
+
+
+@transaction.atomic
+def programme_set_plan(*, programme: Programme, planned: dict[int, int]) -> None:
+    """Set planned sessions per kecamatan id; every kecamatan keeps exactly one row."""
+    if any(count < 0 for count in planned.values()):
+        raise ValidationError("Rencana sesi tidak boleh negatif.")
+    for kecamatan_id, count in planned.items():
+        KecamatanPlan.objects.update_or_create(
+            programme=programme, kecamatan_id=kecamatan_id, defaults={"planned_sessions": count}
+        )
+
+
+# --- cohort ----------------------------------------------------------------------------------
+
+
+def _check_pendamping(pendamping) -> None:
+    if pendamping is not None and not pendamping.has_perm("coaching.add_coachingsession"):
+        raise ValidationError({"pendamping": f"{pendamping} tidak berperan sebagai pendamping."})
+
+
+@transaction.atomic
+def enrolment_create_many(
+    *, programme: Programme, businesses: Iterable[Business], pendamping, user, enrolled_on: datetime.date
+) -> list[Enrolment]:
+    """Enrol several businesses at once: all of them, or none when one cannot be enrolled."""
+    businesses = list(businesses)
+    if not businesses:
+        raise ValidationError("Pilih paling sedikit satu usaha.")
+    _check_pendamping(pendamping)
+    if not programme.covers(enrolled_on):
+        raise ValidationError({"enrolled_on": "Tanggal masuk di luar masa program."})
+    already = set(
+        Enrolment.objects.filter(programme=programme, business__in=businesses).values_list(
+            "business__name", flat=True
+        )
+    )
+    if already:
+        raise ValidationError(
+            f"Sudah terdaftar di {programme}: {', '.join(sorted(already))}. Tidak ada yang ditambahkan."
+        )
+    closed = sorted(b.name for b in businesses if b.status == Business.Status.CLOSED)
+    if closed:
+        raise ValidationError(f"Usaha yang sudah tutup tidak bisa dibina: {', '.join(closed)}.")
+    enrolments = []
+    for business in businesses:
+        enrolment = Enrolment(
+            programme=programme, business=business, pendamping=pendamping, enrolled_on=enrolled_on
+        )
+        enrolments.append(_save(enrolment, user=user, change_reason=f"Masuk kelompok binaan {programme}"))
+    return enrolments
+
+
+@transaction.atomic
+def enrolment_assign_pendamping(*, enrolment: Enrolment, pendamping, user) -> Enrolment:
+    _check_pendamping(pendamping)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    enrolment.pendamping = pendamping
+    name = pendamping.get_full_name() or pendamping.username if pendamping else "—"
+    return _save(enrolment, user=user, change_reason=f"Pendamping diganti: {name}")
+
+
+@transaction.atomic
+def enrolment_withdraw(*, enrolment: Enrolment, user, reason: str) -> Enrolment:
+    """Take a business out of the cohort; its sessions and assessments stay."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Tulis alasan mundur."})
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ValidationError("Hanya peserta yang masih aktif dibina yang bisa dinyatakan mundur.")
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    enrolment.withdrawal_reason = reason
+    return _save(enrolment, user=user, change_reason=f"Mundur dari program: {reason}")
+
+
+@transaction.atomic
+def enrolment_verify_naik_kelas(
+    *, enrolment: Enrolment, user, note: str, verified_on: datetime.date | None = None, evidence=None
+) -> Enrolment:
+    """A staf member confirms a candidate; only then does it count toward the target."""
+    if not user.has_perm("coaching.verify_naik_kelas"):
+        raise PermissionDenied
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Tulis catatan verifikasi: apa yang diperiksa dan buktinya."})
+    enrolment = Enrolment.objects.select_for_update().select_related("programme").get(pk=enrolment.pk)
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ValidationError(
+            f"Peserta ini berstatus “{enrolment.get_status_display()}”; tidak bisa diverifikasi."
+        )
+    verdict = enrolment_verdict(enrolment)
+    if not verdict.is_candidate:
+        raise ValidationError(f"Belum menjadi kandidat naik kelas. {verdict.reason}")
+    verified_on = verified_on or timezone.localdate()
+    if verified_on > timezone.localdate():
+        raise ValidationError({"verified_on": "Tanggal verifikasi tidak boleh di masa depan."})
+    enrolment.status = Enrolment.Status.NAIK_KELAS
+    enrolment.verified_on = verified_on
+    enrolment.verified_by = user
+    enrolment.verification_note = note
+    enrolment.verified_criteria = "; ".join(verdict.criteria)
+    if evidence:
+        enrolment.evidence = evidence
+    return _save(
+        enrolment, user=user, change_reason=f"Diverifikasi naik kelas: {enrolment.verified_criteria}"
+    )
+
+
+@transaction.atomic
+def enrolment_withdraw_verification(*, enrolment: Enrolment, user, reason: str) -> Enrolment:
+    if not user.has_perm("coaching.verify_naik_kelas"):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Tulis alasan verifikasi dicabut."})
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != Enrolment.Status.NAIK_KELAS:
+        raise ValidationError("Peserta ini belum diverifikasi naik kelas.")
+    enrolment.status = Enrolment.Status.ACTIVE
+    enrolment.verified_on = None
+    enrolment.verified_by = None
+    enrolment.verification_note = ""
+    enrolment.verified_criteria = ""
+    enrolment.evidence = ""
+    return _save(enrolment, user=user, change_reason=f"Verifikasi naik kelas dicabut: {reason}")
+
+
+# --- assessments -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_record(*, enrolment: Enrolment, user, fields: dict) -> Assessment:
+    """The first assessment of an enrolment is its baseline; later ones are follow-ups after it."""
+    enrolment = Enrolment.objects.select_for_update().select_related("business").get(pk=enrolment.pk)
+    if not may_record_for(user, enrolment.pendamping_id):
+        raise PermissionDenied
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise ValidationError("Peserta ini sudah mundur; penilaian tidak bisa ditambahkan.")
+    assessment = Assessment(enrolment=enrolment, recorded_by=user, **fields)
+    baseline = enrolment.assessments.filter(kind=Assessment.Kind.BASELINE).first()
+    if baseline is None:
+        assessment.kind = Assessment.Kind.BASELINE
+    else:
+        if assessment.assessed_on and assessment.assessed_on < baseline.assessed_on:
+            first = tanggal(baseline.assessed_on)
+            raise ValidationError(
+                {"assessed_on": f"Penilaian lanjutan tidak boleh sebelum penilaian awal ({first})."}
+            )
+        assessment.kind = Assessment.Kind.FOLLOW_UP
+    return _save(assessment, user=user, change_reason=assessment.get_kind_display())
+
+
+# --- sessions and attendance -----------------------------------------------------------------
+
+
+def _check_attendees(*, programme: Programme, businesses: list[Business], user) -> dict[int, Enrolment]:
+    """Refuse closed businesses and cohort members the user does not coach; return enrolments by business."""
+    enrolments = {
+        e.business_id: e
+        for e in Enrolment.objects.filter(programme=programme, business__in=businesses).select_related(
+            "pendamping"
+        )
+    }
+    problems = []
+    for business in businesses:
+        enrolment = enrolments.get(business.pk)
+        if business.status == Business.Status.CLOSED:
+            problems.append(f"{business.name} sudah tutup")
+        elif enrolment and enrolment.status == Enrolment.Status.WITHDRAWN:
+            problems.append(f"{business.name} sudah mundur dari program")
+        elif enrolment and not may_record_for(user, enrolment.pendamping_id):
+            coach = enrolment.pendamping.get_full_name() if enrolment.pendamping else "staf"
+            problems.append(f"{business.name} didampingi {coach}, bukan Anda")
+    if problems:
+        raise ValidationError("Kehadiran tidak bisa dicatat: " + "; ".join(problems) + ".")
+    return enrolments
+
+
+def _add_attendances(session: CoachingSession, businesses: list[Business], user) -> int:
+    enrolments = _check_attendees(programme=session.programme, businesses=businesses, user=user)
+    present = set(session.attendances.values_list("business_id", flat=True))
+    new = [
+        Attendance(session=session, business=b, enrolment=enrolments.get(b.pk), recorded_by=user)
+        for b in businesses
+        if b.pk not in present
+    ]
+    Attendance.objects.bulk_create(new)
+    return len(new)
+
+
+def _check_session_rights(session: CoachingSession, user) -> None:
+    if not may_record_for(user, session.pendamping_id):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def session_record(*, user, fields: dict, topics, attendees: Iterable[Business] = ()) -> CoachingSession:
+    """Record a session with its topics and attendees in one go; a pendamping records their own."""
+    session = CoachingSession(recorded_by=user, **fields)
+    if not user.has_perm("coaching.record_for_any_business"):
+        session.pendamping = user
+    _check_pendamping(session.pendamping)
+    _save(session, user=user, change_reason="Sesi dicatat")
+    if not topics:
+        raise ValidationError({"topics": "Pilih paling sedikit satu topik."})
+    session.topics.set(topics)
+    _add_attendances(session, list(attendees), user)
+    return session
+
+
+@transaction.atomic
+def session_update(*, session: CoachingSession, user, fields: dict, topics) -> CoachingSession:
+    session = CoachingSession.objects.select_for_update().get(pk=session.pk)
+    _check_session_rights(session, user)
+    for name, value in fields.items():
+        setattr(session, name, value)
+    if not user.has_perm("coaching.record_for_any_business"):
+        session.pendamping = user
+    _check_pendamping(session.pendamping)
+    if not topics:
+        raise ValidationError({"topics": "Pilih paling sedikit satu topik."})
+    _save(session, user=user, change_reason="Sesi diubah")
+    session.topics.set(topics)
+    return session
+
+
+@transaction.atomic
+def attendance_add(*, session: CoachingSession, businesses: Iterable[Business], user) -> int:
+    session = CoachingSession.objects.select_for_update().select_related("programme").get(pk=session.pk)
+    _check_session_rights(session, user)
+    return _add_attendances(session, list(businesses), user)
+
+
+@transaction.atomic
+def attendance_remove(*, session: CoachingSession, business: Business, user) -> None:
+    _check_session_rights(session, user)
+    Attendance.objects.filter(session=session, business=business).delete()
+
+
+# --- facilitation drives ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_create(*, user, fields: dict) -> Event:
+    return _save(Event(**fields), user=user, change_reason="Kegiatan dicatat")
+
+
+@transaction.atomic
+def event_update(*, event: Event, user, fields: dict) -> Event:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    return _save(event, user=user, change_reason="Kegiatan diubah")
+
+
+@transaction.atomic
+def event_add_participants(*, event: Event, businesses: Iterable[Business], user) -> int:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    present = set(event.participants.values_list("business_id", flat=True))
+    added = 0
+    for business in businesses:
+        if business.pk in present:
+            continue
+        participant = EventParticipant(event=event, business=business, outcome_on=event.held_on)
+        _save(participant, user=user, change_reason=f"Terdaftar di {event}")
+        added += 1
+    return added
+
+
+@transaction.atomic
+def event_participant_set_outcome(
+    *,
+    participant: EventParticipant,
+    outcome: str,
+    user,
+    nib: str = "",
+    outcome_on: datetime.date | None = None,
+) -> EventParticipant:
+    """Move a participant forward (terdaftar → diajukan → terbit); an issued NIB goes onto the business."""
+    participant = (
+        EventParticipant.objects.select_for_update()
+        .select_related("event", "business")
+        .get(pk=participant.pk)
+    )
+    if outcome not in OUTCOME_ORDER:
+        raise ValidationError({"outcome": "Hasil tidak dikenal."})
+    if OUTCOME_ORDER.index(outcome) < OUTCOME_ORDER.index(participant.outcome):
+        raise ValidationError(
+            {"outcome": f"Hasil tidak bisa mundur dari “{participant.get_outcome_display()}”."}
+        )
+    outcome_on = outcome_on or timezone.localdate()
+    if outcome_on > timezone.localdate():
+        raise ValidationError({"outcome_on": "Tanggal hasil tidak boleh di masa depan."})
+    event = participant.event
+    business = participant.business
+    if event.issues_nib and outcome == EventParticipant.Outcome.ISSUED:
+        nib = nib.strip().replace(" ", "")
+        if not nib:
+            raise ValidationError({"nib": "Tulis NIB yang terbit (13 digit)."})
+        validate_nib(nib)
+        if business.nib and business.nib != nib:
+            raise ValidationError({"nib": f"{business.name} sudah punya NIB {business.nib}."})
+        if business.nib != nib:
+            try:
+                business_update(
+                    business=business,
+                    user=user,
+                    fields={"nib": nib},
+                    change_reason=f"NIB terbit pada {event}",
+                )
+            except ValidationError as error:
+                raise ValidationError({"nib": error.message_dict.get("nib", error.messages)}) from error
+    participant.outcome = outcome
+    participant.outcome_on = outcome_on
+    return _save(participant, user=user, change_reason=f"{participant.get_outcome_display()} — {event}")
+
+
+# --- associations ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def association_create(*, user, fields: dict) -> Association:
+    return _save(Association(**fields))
+
+
+@transaction.atomic
+def membership_add(
+    *, association: Association, business: Business, joined_on: datetime.date, user
+) -> Membership:
+    if Membership.objects.filter(association=association, business=business).exists():
+        raise ValidationError(f"{business.name} sudah menjadi anggota {association}.")
+    membership = Membership(association=association, business=business, joined_on=joined_on, recorded_by=user)
+    return _save(membership, user=user, change_reason=f"Bergabung dengan {association}")
