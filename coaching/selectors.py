@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Max, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -60,10 +60,8 @@ def programme_list() -> QuerySet[Programme]:
 def programme_current() -> Programme | None:
     """The programme running today; else the latest one."""
     today = timezone.localdate()
-    running = (
-        Programme.objects.filter(starts_on__lte=today, ends_on__gte=today).order_by("-starts_on").first()
-    )
-    return running or Programme.objects.order_by("-ends_on").first()
+    running = Case(When(starts_on__lte=today, ends_on__gte=today, then=Value(1)), default=Value(0))
+    return Programme.objects.annotate(running=running).order_by("-running", "-ends_on", "-id").first()
 
 
 def rule_settings(programme: Programme) -> rules.RuleSettings:
@@ -229,13 +227,16 @@ def session_attendee_choices(programme: Programme, user) -> QuerySet[Enrolment]:
     return enrolments
 
 
-def business_attendances(business: Business) -> tuple[list[Attendance], float]:
-    """Every session the business attended, newest first, and its total hours."""
-    attendances = list(
-        business.attendances.select_related("session__kecamatan", "session__programme", "session__pendamping")
-        .prefetch_related("session__topics")
-        .order_by("-session__held_on", "-session__id")
-    )
+def business_attendances(
+    business: Business, programme: Programme | None = None
+) -> tuple[list[Attendance], float]:
+    """Every session the business attended (in one programme, if given), newest first, and its total hours."""
+    attendances = business.attendances.select_related(
+        "session__kecamatan", "session__programme", "session__pendamping"
+    ).prefetch_related("session__topics")
+    if programme is not None:
+        attendances = attendances.filter(session__programme=programme)
+    attendances = list(attendances.order_by("-session__held_on", "-session__id"))
     return attendances, sum(a.session.duration_minutes for a in attendances) / 60
 
 
@@ -280,8 +281,11 @@ def _who(user) -> str:
     return (user.get_full_name() or user.username) if user else "Sistem"
 
 
-def business_coaching_timeline(business: Business) -> list[TimelineEntry]:
-    """What the programme did with the business, as timeline entries (a fixed number of queries)."""
+def business_coaching_timeline(business: Business, attendances: list[Attendance]) -> list[TimelineEntry]:
+    """What the programmes did with the business, as timeline entries (a fixed number of queries).
+
+    `attendances` are the business's, as business_attendances() returns them.
+    """
     entries = []
     enrolment_history = (
         Enrolment.history.filter(business_id=business.pk)
@@ -300,9 +304,7 @@ def business_coaching_timeline(business: Business) -> list[TimelineEntry]:
                 url=reverse("coaching:enrolment_detail", args=[record.id]),
             )
         )
-    for attendance in Attendance.objects.filter(business=business).select_related(
-        "session__kecamatan", "session__pendamping"
-    ):
+    for attendance in attendances:
         session = attendance.session
         entries.append(
             TimelineEntry(

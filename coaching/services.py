@@ -364,7 +364,10 @@ def event_participant_set_outcome(
         nib = nib.strip().replace(" ", "")
         if not nib:
             raise ValidationError({"nib": "Tulis NIB yang terbit (13 digit)."})
-        validate_nib(nib)
+        try:
+            validate_nib(nib)
+        except ValidationError as error:
+            raise ValidationError({"nib": error.messages}) from error
         if business.nib and business.nib != nib:
             raise ValidationError({"nib": f"{business.name} sudah punya NIB {business.nib}."})
         if business.nib != nib:
@@ -398,3 +401,12 @@ def membership_add(
         raise ValidationError(f"{business.name} sudah menjadi anggota {association}.")
     membership = Membership(association=association, business=business, joined_on=joined_on, recorded_by=user)
     return _save(membership, user=user, change_reason=f"Bergabung dengan {association}")
+
+
+@transaction.atomic
+def memberships_add(*, association: Association, businesses: Iterable[Business], joined_on, user) -> int:
+    """Add several members at once: all of them, or none when one is already a member."""
+    businesses = list(businesses)
+    for business in businesses:
+        membership_add(association=association, business=business, joined_on=joined_on, user=user)
+    return len(businesses)

@@ -32,23 +32,6 @@ def business_list(request):
     )
 
 
-@permission_required("registry.view_business", raise_exception=True)
-def business_detail(request, pk):
-    business = _get_business_for_user(request, pk)
-    return render(
-        request,
-        "registry/business_detail.html",
-        {
-            "business": business,
-            "decision": business.size_decision,
-            "timeline": selectors.business_timeline(
-                business, show_nik=request.user.has_perm("registry.view_nik")
-            ),
-            "kbli_title": selectors.kbli_title(business.kbli_code),
-        },
-    )
-
-
 def _save_business(request, form: BusinessForm, business: Business | None):
     """Shared create/edit flow: validate, warn about look-alikes, then call the service."""
     duplicates = []

@@ -4,7 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from registry.models import Business, Desa, Sector
+from coaching.models import Assessment, Association, CoachingSession, Enrolment, Event, Programme
+from registry.models import Business, Desa, Kecamatan, Sector
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -42,3 +43,90 @@ class BusinessFactory(factory.django.DjangoModelFactory):
     employees = 2
     turnover = 120_000_000
     capital = 25_000_000
+
+
+def srengat():
+    return Kecamatan.objects.get(name="Srengat")
+
+
+def karanggayam():
+    return Desa.objects.get(code="35.05.03.2001")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    """The 2024 programme of DESIGN.md §1 (no kecamatan plan; programme_create makes one)."""
+
+    class Meta:
+        model = Programme
+
+    year = 2024
+    name = "Pembinaan UMKM 2024"
+    budget_ceiling = 1_200_000_000
+    naik_kelas_target = 170
+    starts_on = datetime.date(2024, 1, 1)
+    ends_on = datetime.date(2024, 12, 31)
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    business = factory.SubFactory(BusinessFactory)
+    pendamping = None
+    enrolled_on = datetime.date(2024, 1, 15)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A baseline by default; pass kind=Assessment.Kind.FOLLOW_UP and a later date for a follow-up."""
+
+    class Meta:
+        model = Assessment
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    kind = Assessment.Kind.BASELINE
+    assessed_on = datetime.date(2024, 2, 1)
+    turnover = 120_000_000
+    capital = 25_000_000
+    employees = 2
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class CoachingSessionFactory(factory.django.DjangoModelFactory):
+    """A session in Srengat; pass topics=[...] to set its topics."""
+
+    class Meta:
+        model = CoachingSession
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    held_on = datetime.date(2024, 3, 5)
+    kecamatan = factory.LazyFunction(srengat)
+    recorded_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """The on-site NIB drive in Desa Karanggayam, Kecamatan Srengat."""
+
+    class Meta:
+        model = Event
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = Event.Kind.NIB
+    name = "Fasilitasi NIB Karanggayam"
+    held_on = datetime.date(2024, 6, 10)
+    kecamatan = factory.LazyFunction(srengat)
+    desa = factory.LazyFunction(karanggayam)
+    partner = "DPMPTSP"
+
+
+class AssociationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Association
+
+    name = factory.Sequence(lambda n: f"Asosiasi UMKM Makanan Blitar {n}")

@@ -2,10 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+import registry.urls
+
 from . import views
 
 admin.site.site_header = "UMKM Blitar — Administrasi"
 admin.site.site_title = "UMKM Blitar"
+
+# The business page shows registry and coaching data together, so its view lives here, on top of
+# both apps, while keeping its place and name in the registry's URLs.
+registry_patterns = [
+    path("<int:pk>/", views.business_detail, name="business_detail"),
+    *registry.urls.urlpatterns,
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +26,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("registri/", include("registry.urls")),
+    path("registri/", include((registry_patterns, registry.urls.app_name))),
+    path("", include("coaching.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -45,3 +45,42 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 })();
+
+// Session form: the attendee list shows the chosen kecamatan's cohort first; the rest on request.
+(function () {
+  var list = document.querySelector("[data-attendees]");
+  if (!list) {
+    return;
+  }
+  var form = list.closest("form");
+  var kecamatanSelect = form.querySelector("[data-kecamatan-select]");
+  var showAll = list.querySelector("[data-show-all-attendees]");
+
+  function narrow() {
+    var kecamatan = kecamatanSelect ? kecamatanSelect.value : "";
+    var everything = !kecamatan || (showAll && showAll.checked);
+    list.querySelectorAll("[data-kecamatan]").forEach(function (row) {
+      var ticked = row.querySelector("input").checked;
+      row.hidden = !(everything || ticked || row.dataset.kecamatan === kecamatan);
+    });
+    list.querySelectorAll("[data-kecamatan-heading]").forEach(function (heading) {
+      heading.hidden = !(everything || heading.dataset.kecamatanHeading === kecamatan);
+    });
+  }
+  if (kecamatanSelect) {
+    kecamatanSelect.addEventListener("change", narrow);
+  }
+  if (showAll) {
+    showAll.addEventListener("change", narrow);
+  }
+  narrow();
+})();
+
+// "Tick all" in a search result table.
+document.querySelectorAll("[data-check-all]").forEach(function (box) {
+  box.addEventListener("change", function () {
+    box.closest("table").querySelectorAll('input[name="' + box.dataset.checkAll + '"]').forEach(function (item) {
+      item.checked = box.checked;
+    });
+  });
+});

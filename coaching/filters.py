@@ -1,0 +1,75 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from registry.models import Kecamatan, Sector
+
+from .forms import DATE, PendampingChoiceField
+from .models import CoachingSession, Enrolment, Programme, Topic
+from .selectors import pendamping_list
+
+
+class PendampingFilter(django_filters.ModelChoiceFilter):
+    field_class = PendampingChoiceField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, queryset=lambda request: pendamping_list(), empty_label="Semua", **kwargs)
+
+
+class CohortFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Cari",
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": "Nama usaha, pemilik atau NIB", "type": "search"}),
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        field_name="business__kecamatan",
+        queryset=Kecamatan.objects.all(),
+        label="Kecamatan",
+        empty_label="Semua",
+    )
+    sector = django_filters.ModelChoiceFilter(
+        field_name="business__sector", queryset=Sector.objects.all(), label="Sektor", empty_label="Semua"
+    )
+    pendamping = PendampingFilter(label="Pendamping")
+    status = django_filters.ChoiceFilter(
+        choices=Enrolment.Status.choices, label="Status", empty_label="Semua"
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(business__name__icontains=value)
+            | Q(business__owner_name__icontains=value)
+            | Q(business__nib__startswith=value)
+        )
+
+
+class SessionFilter(django_filters.FilterSet):
+    programme = django_filters.ModelChoiceFilter(
+        queryset=Programme.objects.all(), label="Program", empty_label="Semua"
+    )
+    held_from = django_filters.DateFilter(
+        field_name="held_on", lookup_expr="gte", label="Dari tanggal", widget=DATE
+    )
+    held_to = django_filters.DateFilter(
+        field_name="held_on", lookup_expr="lte", label="Sampai tanggal", widget=DATE
+    )
+    kecamatan = django_filters.ModelChoiceFilter(queryset=Kecamatan.objects.all(), empty_label="Semua")
+    kind = django_filters.ChoiceFilter(
+        choices=CoachingSession.Kind.choices, label="Jenis sesi", empty_label="Semua"
+    )
+    topic = django_filters.ModelChoiceFilter(
+        field_name="topics", queryset=Topic.objects.all(), label="Topik", empty_label="Semua"
+    )
+    pendamping = PendampingFilter(label="Pendamping")
+
+    class Meta:
+        model = CoachingSession
+        fields = []

@@ -1,0 +1,298 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+from django.core.validators import FileExtensionValidator
+
+from registry.fields import RupiahField
+from registry.forms import DesaSelect, desa_grouped_choices
+
+from .indicators import INDICATORS
+from .models import Assessment, Association, CoachingSession, Event, EventParticipant, Programme, Topic
+from .selectors import pendamping_list
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+def _row(*fields, size="col-md-6"):
+    return Div(*(Div(name, css_class=f"col-12 {size}") for name in fields), css_class="row g-2")
+
+
+class PendampingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
+class ProgrammeForm(forms.ModelForm):
+    budget_ceiling = RupiahField(label="Pagu anggaran (Rp)", min_value=0)
+    planned_sessions_total = forms.IntegerField(
+        label="Rencana jumlah sesi (seluruh kecamatan)",
+        min_value=0,
+        max_value=10_000,
+        initial=88,
+        help_text="Dibagi rata ke 22 kecamatan; rincian per kecamatan bisa diubah sesudahnya.",
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "year",
+            "name",
+            "budget_ceiling",
+            "naik_kelas_target",
+            "starts_on",
+            "ends_on",
+            "min_new_indicators",
+            "turnover_growth_percent",
+        ]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["planned_sessions_total"]
+        self.helper = _helper(
+            Fieldset("Program", _row("year", "name"), _row("budget_ceiling", "naik_kelas_target"),
+                     _row("starts_on", "ends_on")),
+            Fieldset("Aturan naik kelas", _row("min_new_indicators", "turnover_growth_percent")),
+            *(["planned_sessions_total"] if not self.instance.pk else []),
+        )  # fmt: skip
+
+    @property
+    def model_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class KecamatanPlanForm(forms.Form):
+    """One number per kecamatan: the sessions the programme plans there."""
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plans = list(plans)
+        for plan in self.plans:
+            self.fields[f"kecamatan_{plan.kecamatan_id}"] = forms.IntegerField(
+                label=plan.kecamatan.name, min_value=0, max_value=1000, initial=plan.planned_sessions
+            )
+
+    @property
+    def planned(self) -> dict[int, int]:
+        return {plan.kecamatan_id: self.cleaned_data[f"kecamatan_{plan.kecamatan_id}"] for plan in self.plans}
+
+
+class EnrolForm(forms.Form):
+    """Enrol the businesses ticked in the search results, all with one pendamping."""
+
+    business = forms.TypedMultipleChoiceField(
+        coerce=int,
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": "Centang paling sedikit satu usaha."},
+    )
+    pendamping = PendampingChoiceField(queryset=None, required=False, empty_label="(belum ditentukan)")
+    enrolled_on = forms.DateField(label="Tanggal masuk kelompok binaan", widget=DATE)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pendamping"].queryset = pendamping_list()
+        self.fields["business"].choices = [(pk, pk) for pk in choices]
+
+
+class PickForm(forms.Form):
+    """Businesses ticked in a search result (their ids), for attendance, drives and associations."""
+
+    business = forms.TypedMultipleChoiceField(
+        coerce=int, error_messages={"required": "Centang paling sedikit satu usaha."}
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business"].choices = [(pk, pk) for pk in choices]
+
+
+class PendampingForm(forms.Form):
+    pendamping = PendampingChoiceField(queryset=None, required=False, empty_label="(belum ditentukan)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pendamping"].queryset = pendamping_list()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Alasan", max_length=255)
+
+
+class VerifyForm(forms.Form):
+    note = forms.CharField(
+        label="Catatan verifikasi",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Apa yang diperiksa: dokumen, kunjungan, bukti omzet.",
+    )
+    verified_on = forms.DateField(label="Tanggal naik kelas", widget=DATE)
+    evidence = forms.FileField(
+        label="Berkas bukti (opsional)",
+        required=False,
+        validators=[
+            FileExtensionValidator(["pdf", "jpg", "jpeg", "png"], "Bukti harus berkas PDF, JPG atau PNG.")
+        ],
+        help_text="PDF, JPG atau PNG, paling besar 5 MB.",
+    )
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        if evidence and evidence.size > EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError("Berkas bukti paling besar 5 MB.")
+        return evidence
+
+
+class AssessmentForm(forms.ModelForm):
+    turnover = RupiahField(label="Omzet per tahun (Rp)", required=False, min_value=0)
+    capital = RupiahField(label="Modal usaha tanpa tanah & bangunan (Rp)", required=False, min_value=0)
+
+    class Meta:
+        model = Assessment
+        fields = ["assessed_on", "turnover", "capital", "employees", *INDICATORS, "notes"]
+        widgets = {"assessed_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            _row("assessed_on", "employees"),
+            _row("turnover", "capital"),
+            Fieldset("Indikator naik kelas", Div(*INDICATORS, css_class="indicator-grid")),
+            "notes",
+        )
+
+    @property
+    def model_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SessionForm(forms.ModelForm):
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Topik",
+        error_messages={"required": "Pilih paling sedikit satu topik."},
+    )
+    pendamping = PendampingChoiceField(queryset=None, required=False, empty_label="(tanpa pendamping)")
+    hours = forms.DecimalField(
+        label="Lama (jam)", min_value=0.25, max_value=12, decimal_places=2, initial=2,
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )  # fmt: skip
+    attendees = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Hadir dari kelompok binaan"
+    )
+
+    class Meta:
+        model = CoachingSession
+        fields = ["held_on", "kind", "topics", "kecamatan", "desa", "venue", "pendamping", "speaker", "notes"]
+        widgets = {
+            "held_on": DATE,
+            "kecamatan": forms.Select(attrs={"data-kecamatan-select": ""}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, attendee_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pendamping"].queryset = pendamping_list()
+        if self.instance.pk:
+            self.fields["hours"].initial = self.instance.duration_minutes / 60
+        choices, kecamatan_of = desa_grouped_choices()
+        self.fields["desa"].widget = DesaSelect(
+            choices=[("", "(pilih desa)"), *choices],
+            kecamatan_of=kecamatan_of,
+            attrs={"data-desa-select": ""},
+        )
+        self.fields["desa"].choices = [("", "(pilih desa)"), *choices]
+        may_pick_pendamping = user.has_perm("coaching.record_for_any_business")
+        if not may_pick_pendamping:
+            del self.fields["pendamping"]
+        # The attendee checkboxes are drawn by the template, grouped by kecamatan.
+        self.attendee_rows = list(attendee_choices or [])
+        if attendee_choices is None:
+            del self.fields["attendees"]
+        else:
+            self.fields["attendees"].choices = [(e.business_id, e.business.name) for e in self.attendee_rows]
+        layout = [
+            _row("held_on", "hours"),
+            "kind",
+            "topics",
+            _row("kecamatan", "desa"),
+            "venue",
+            _row(*(["pendamping"] if may_pick_pendamping else []), "speaker"),
+            "notes",
+        ]
+        self.helper = _helper(*layout)
+
+    @property
+    def model_fields(self) -> dict:
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        del fields["topics"]
+        fields["duration_minutes"] = round(self.cleaned_data["hours"] * 60)
+        return fields
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["programme", "kind", "name", "held_on", "kecamatan", "desa", "venue", "partner", "notes"]
+        widgets = {
+            "held_on": DATE,
+            "kecamatan": forms.Select(attrs={"data-kecamatan-select": ""}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].empty_label = None
+        choices, kecamatan_of = desa_grouped_choices()
+        self.fields["desa"].widget = DesaSelect(
+            choices=[("", "(pilih desa)"), *choices],
+            kecamatan_of=kecamatan_of,
+            attrs={"data-desa-select": ""},
+        )
+        self.fields["desa"].choices = [("", "(pilih desa)"), *choices]
+        self.helper = _helper(
+            _row("programme", "kind"),
+            "name",
+            _row("held_on", "partner"),
+            _row("kecamatan", "desa"),
+            "venue",
+            "notes",
+        )
+
+    @property
+    def model_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label="Hasil", choices=EventParticipant.Outcome.choices)
+    nib = forms.CharField(label="NIB yang terbit", required=False, max_length=20)
+    outcome_on = forms.DateField(label="Tanggal", widget=DATE)
+
+
+class AssociationForm(forms.ModelForm):
+    class Meta:
+        model = Association
+        fields = ["name", "sector", "contact", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    @property
+    def model_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class MembershipForm(forms.Form):
+    association = forms.ModelChoiceField(
+        queryset=Association.objects.all(), label="Asosiasi", empty_label=None
+    )
+    joined_on = forms.DateField(label="Tanggal bergabung", widget=DATE)

@@ -1,0 +1,723 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from registry.filters import BusinessFilter
+from registry.models import Business
+
+from . import selectors, services
+from .filters import CohortFilter, SessionFilter
+from .forms import (
+    AssessmentForm,
+    AssociationForm,
+    EnrolForm,
+    EventForm,
+    KecamatanPlanForm,
+    MembershipForm,
+    OutcomeForm,
+    PendampingForm,
+    PickForm,
+    ProgrammeForm,
+    ReasonForm,
+    SessionForm,
+    VerifyForm,
+)
+from .indicators import INDICATORS
+from .models import Association, CoachingSession, Enrolment, Event, EventParticipant, Programme
+
+PAGE_SIZE = 50
+PICK_LIMIT = 50
+
+
+def _report(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, by field where the form has that field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _get_enrolment_for_user(request, pk, *, write=False) -> Enrolment:
+    """The enrolment; for writing, only staf or the business's own pendamping may have it."""
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related(
+            "programme",
+            "business__kecamatan",
+            "business__desa",
+            "business__sector",
+            "pendamping",
+            "verified_by",
+        ),
+        pk=pk,
+    )
+    if write and not selectors.may_record_for(request.user, enrolment.pendamping_id):
+        raise PermissionDenied
+    return enrolment
+
+
+def _get_session_for_user(request, pk, *, write=False) -> CoachingSession:
+    session = get_object_or_404(selectors.session_list(), pk=pk)
+    if write and not selectors.may_record_for(request.user, session.pendamping_id):
+        raise PermissionDenied
+    return session
+
+
+def _business_search(request, queryset):
+    """Registry search (name/owner/NIB, kecamatan, sector) for picking businesses; the first 50 hits."""
+    search = BusinessFilter(request.GET or None, queryset=queryset)
+    searched = any(request.GET.get(key) for key in ("q", "kecamatan", "sector"))
+    results = list(search.qs[:PICK_LIMIT]) if searched else []
+    return search, results
+
+
+def _picked(request, queryset, form) -> list[Business]:
+    return list(queryset.filter(pk__in=form.cleaned_data["business"]))
+
+
+# --- programmes ------------------------------------------------------------------------------
+
+
+@permission_required("coaching.view_programme", raise_exception=True)
+def programme_list(request):
+    return render(request, "coaching/programme_list.html", {"programmes": selectors.programme_list()})
+
+
+@permission_required("coaching.view_programme", raise_exception=True)
+def programme_detail(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    return render(
+        request,
+        "coaching/programme_detail.html",
+        {
+            "programme": programme,
+            "progress": selectors.programme_progress(programme),
+            "plan_rows": selectors.kecamatan_plan_rows(programme),
+            "candidate_count": len(selectors.candidates(programme)),
+            "events": selectors.event_list().filter(programme=programme)[:10],
+        },
+    )
+
+
+@permission_required("coaching.add_programme", raise_exception=True)
+def programme_create(request):
+    today = timezone.localdate()
+    form = ProgrammeForm(
+        request.POST or None,
+        initial={
+            "year": today.year,
+            "starts_on": today.replace(month=1, day=1),
+            "ends_on": today.replace(month=12, day=31),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(
+                user=request.user,
+                fields=form.model_fields,
+                planned_sessions_total=form.cleaned_data["planned_sessions_total"],
+            )
+        except ValidationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, f"Program “{programme}” dibuat. Periksa rencana sesi per kecamatan.")
+            return redirect("coaching:programme_plan", programme.pk)
+    return render(request, "coaching/programme_form.html", {"form": form})
+
+
+@permission_required("coaching.change_programme", raise_exception=True)
+def programme_edit(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(programme=programme, user=request.user, fields=form.model_fields)
+        except ValidationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, "Perubahan program tersimpan.")
+            return redirect(programme)
+    return render(request, "coaching/programme_form.html", {"form": form, "programme": programme})
+
+
+@permission_required("coaching.change_programme", raise_exception=True)
+def programme_plan(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    plans = programme.kecamatan_plans.select_related("kecamatan")
+    form = KecamatanPlanForm(request.POST or None, plans=plans)
+    if request.method == "POST" and form.is_valid():
+        services.programme_set_plan(programme=programme, planned=form.planned)
+        messages.success(request, f"Rencana {sum(form.planned.values())} sesi di 22 kecamatan tersimpan.")
+        return redirect(programme)
+    return render(request, "coaching/programme_plan.html", {"form": form, "programme": programme})
+
+
+# --- cohort ----------------------------------------------------------------------------------
+
+
+@permission_required("coaching.view_enrolment", raise_exception=True)
+def cohort(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    cohort_filter = CohortFilter(request.GET or None, queryset=selectors.cohort(programme))
+    page = Paginator(cohort_filter.qs.order_by("business__name", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.with_verdicts(page.object_list)
+    return render(
+        request,
+        "coaching/cohort.html",
+        {
+            "programme": programme,
+            "filter": cohort_filter,
+            "page": page,
+            "progress": selectors.programme_progress(programme),
+        },
+    )
+
+
+@permission_required("coaching.view_enrolment", raise_exception=True)
+def my_businesses(request):
+    programme = selectors.programme_current()
+    if programme is None:
+        raise Http404("Belum ada program.")
+    return redirect(f"{reverse('coaching:cohort', args=[programme.pk])}?pendamping={request.user.pk}")
+
+
+@permission_required("coaching.add_enrolment", raise_exception=True)
+def enrol(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    candidates = selectors.businesses_not_enrolled(programme)
+    search, results = _business_search(request, candidates)
+    default_day = min(max(timezone.localdate(), programme.starts_on), programme.ends_on)
+    form = EnrolForm(
+        request.POST or None, initial={"enrolled_on": default_day}, choices=request.POST.getlist("business")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolments = services.enrolment_create_many(
+                programme=programme,
+                businesses=_picked(request, Business.objects.all(), form),
+                pendamping=form.cleaned_data["pendamping"],
+                user=request.user,
+                enrolled_on=form.cleaned_data["enrolled_on"],
+            )
+        except ValidationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, f"{len(enrolments)} usaha masuk kelompok binaan {programme}.")
+            return redirect(f"{reverse('coaching:enrol', args=[programme.pk])}?{request.GET.urlencode()}")
+    return render(
+        request,
+        "coaching/enrol.html",
+        {"programme": programme, "search": search, "results": results, "form": form, "limit": PICK_LIMIT},
+    )
+
+
+@permission_required("coaching.view_enrolment", raise_exception=True)
+def candidate_list(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    return render(
+        request,
+        "coaching/candidate_list.html",
+        {"programme": programme, "candidates": selectors.candidates(programme)},
+    )
+
+
+@permission_required("coaching.view_enrolment", raise_exception=True)
+def enrolment_detail(request, pk):
+    enrolment = _get_enrolment_for_user(request, pk)
+    assessments = list(enrolment.assessments.select_related("recorded_by").order_by("assessed_on", "id"))
+    enrolment.ordered_assessments = assessments
+    selectors.with_verdicts([enrolment])
+    attendances, hours = selectors.business_attendances(enrolment.business, programme=enrolment.programme)
+    return render(
+        request,
+        "coaching/enrolment_detail.html",
+        {
+            "enrolment": enrolment,
+            "business": enrolment.business,
+            "assessments": assessments,
+            "indicators": INDICATORS,
+            "verdict": enrolment.verdict,
+            "attendances": attendances,
+            "hours": hours,
+            "memberships": selectors.business_memberships(enrolment.business),
+            "may_record": selectors.may_record_for(request.user, enrolment.pendamping_id),
+            "verify_form": VerifyForm(initial={"verified_on": timezone.localdate()}),
+            "reason_form": ReasonForm(),
+            "pendamping_form": PendampingForm(initial={"pendamping": enrolment.pendamping_id}),
+            "membership_form": MembershipForm(initial={"joined_on": timezone.localdate()}),
+        },
+    )
+
+
+def _enrolment_action(request, enrolment, form, action, success: str):
+    """Run a POSTed enrolment action; on a refusal show the enrolment page with the message."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, success)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(enrolment)
+
+
+@require_POST
+@permission_required("coaching.change_enrolment", raise_exception=True)
+def enrolment_pendamping(request, pk):
+    enrolment = _get_enrolment_for_user(request, pk)
+    return _enrolment_action(
+        request,
+        enrolment,
+        PendampingForm(request.POST),
+        lambda data: services.enrolment_assign_pendamping(
+            enrolment=enrolment, pendamping=data["pendamping"], user=request.user
+        ),
+        "Pendamping tersimpan.",
+    )
+
+
+@require_POST
+@permission_required("coaching.change_enrolment", raise_exception=True)
+def enrolment_withdraw(request, pk):
+    enrolment = _get_enrolment_for_user(request, pk)
+    return _enrolment_action(
+        request,
+        enrolment,
+        ReasonForm(request.POST),
+        lambda data: services.enrolment_withdraw(
+            enrolment=enrolment, user=request.user, reason=data["reason"]
+        ),
+        f"{enrolment.business} dinyatakan mundur dari program; riwayatnya tetap tersimpan.",
+    )
+
+
+@require_POST
+@permission_required("coaching.verify_naik_kelas", raise_exception=True)
+def enrolment_verify(request, pk):
+    enrolment = _get_enrolment_for_user(request, pk)
+    return _enrolment_action(
+        request,
+        enrolment,
+        VerifyForm(request.POST, request.FILES),
+        lambda data: services.enrolment_verify_naik_kelas(
+            enrolment=enrolment,
+            user=request.user,
+            note=data["note"],
+            verified_on=data["verified_on"],
+            evidence=data["evidence"],
+        ),
+        f"{enrolment.business} terverifikasi naik kelas dan dihitung ke target.",
+    )
+
+
+@require_POST
+@permission_required("coaching.verify_naik_kelas", raise_exception=True)
+def enrolment_unverify(request, pk):
+    enrolment = _get_enrolment_for_user(request, pk)
+    return _enrolment_action(
+        request,
+        enrolment,
+        ReasonForm(request.POST),
+        lambda data: services.enrolment_withdraw_verification(
+            enrolment=enrolment, user=request.user, reason=data["reason"]
+        ),
+        "Verifikasi naik kelas dicabut; tidak lagi dihitung ke target.",
+    )
+
+
+@permission_required("coaching.view_enrolment", raise_exception=True)
+def enrolment_evidence(request, pk):
+    enrolment = _get_enrolment_for_user(request, pk)
+    if not enrolment.evidence:
+        raise Http404("Tidak ada berkas bukti.")
+    return FileResponse(enrolment.evidence.open("rb"), as_attachment=True)
+
+
+@require_POST
+@permission_required("coaching.add_membership", raise_exception=True)
+def enrolment_membership(request, pk):
+    enrolment = _get_enrolment_for_user(request, pk)
+    return _enrolment_action(
+        request,
+        enrolment,
+        MembershipForm(request.POST),
+        lambda data: services.membership_add(
+            association=data["association"],
+            business=enrolment.business,
+            joined_on=data["joined_on"],
+            user=request.user,
+        ),
+        "Keanggotaan asosiasi tercatat.",
+    )
+
+
+@permission_required("coaching.add_assessment", raise_exception=True)
+def assessment_create(request, pk):
+    enrolment = _get_enrolment_for_user(request, pk, write=True)
+    latest = enrolment.assessments.order_by("assessed_on", "id").last()
+    if latest:
+        initial = {
+            name: getattr(latest, name) for name in AssessmentForm.Meta.fields if name != "assessed_on"
+        }
+        initial["notes"] = ""
+    else:
+        business = enrolment.business
+        initial = {
+            "turnover": business.turnover,
+            "capital": business.capital,
+            "employees": business.employees,
+            "has_nib": bool(business.nib),
+            **{name: getattr(business, name) for name in INDICATORS if hasattr(business, name)},
+        }
+    initial["assessed_on"] = timezone.localdate()
+    form = AssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_record(
+                enrolment=enrolment, user=request.user, fields=form.model_fields
+            )
+        except ValidationError as error:
+            _report(form, error)
+        else:
+            verdict = selectors.enrolment_verdict(enrolment)
+            note = " Usaha ini kini kandidat naik kelas." if verdict.is_candidate else ""
+            messages.success(request, f"{assessment.get_kind_display()} tersimpan.{note}")
+            return redirect(enrolment)
+    return render(
+        request,
+        "coaching/assessment_form.html",
+        {"form": form, "enrolment": enrolment, "is_baseline": latest is None, "latest": latest},
+    )
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+@permission_required("coaching.view_coachingsession", raise_exception=True)
+def session_list(request):
+    session_filter = SessionFilter(request.GET or None, queryset=selectors.session_list())
+    page = Paginator(session_filter.qs.order_by("-held_on", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "coaching/session_list.html", {"filter": session_filter, "page": page})
+
+
+@permission_required("coaching.view_coachingsession", raise_exception=True)
+def my_sessions(request):
+    return redirect(f"{reverse('coaching:session_list')}?pendamping={request.user.pk}")
+
+
+@permission_required("coaching.add_coachingsession", raise_exception=True)
+def session_create_current(request):
+    programme = selectors.programme_current()
+    if programme is None:
+        raise Http404("Belum ada program.")
+    return redirect("coaching:session_create", programme.pk)
+
+
+def _usual_kecamatan(user, choices):
+    """The kecamatan most of the pendamping's businesses are in: the likeliest place of their session."""
+    counts = choices.values("business__kecamatan").annotate(n=Count("id")).order_by("-n")
+    first = counts.first()
+    return first["business__kecamatan"] if first else None
+
+
+@permission_required("coaching.add_coachingsession", raise_exception=True)
+def session_create(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    choices = selectors.session_attendee_choices(programme, request.user)
+    today = timezone.localdate()
+    initial = {"held_on": min(today, programme.ends_on), "hours": 2}
+    if not request.user.has_perm("coaching.record_for_any_business"):
+        initial["kecamatan"] = _usual_kecamatan(request.user, choices)
+    form = SessionForm(
+        request.POST or None,
+        user=request.user,
+        attendee_choices=choices,
+        initial=initial,
+        instance=CoachingSession(programme=programme, recorded_by=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_record(
+                user=request.user,
+                fields={"programme": programme, **form.model_fields},
+                topics=form.cleaned_data["topics"],
+                attendees=Business.objects.filter(pk__in=form.cleaned_data["attendees"]),
+            )
+        except ValidationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, f"Sesi tersimpan dengan {session.attendances.count()} peserta hadir.")
+            return redirect(session)
+    return render(request, "coaching/session_form.html", {"form": form, "programme": programme})
+
+
+@permission_required("coaching.view_coachingsession", raise_exception=True)
+def session_detail(request, pk):
+    session = _get_session_for_user(request, pk)
+    return render(
+        request,
+        "coaching/session_detail.html",
+        {
+            "session": session,
+            "attendances": selectors.session_attendees(session),
+            "may_edit": selectors.may_record_for(request.user, session.pendamping_id)
+            and request.user.has_perm("coaching.change_coachingsession"),
+        },
+    )
+
+
+@permission_required("coaching.change_coachingsession", raise_exception=True)
+def session_edit(request, pk):
+    session = _get_session_for_user(request, pk, write=True)
+    form = SessionForm(request.POST or None, user=request.user, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(
+                session=session,
+                user=request.user,
+                fields=form.model_fields,
+                topics=form.cleaned_data["topics"],
+            )
+        except ValidationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, "Perubahan sesi tersimpan.")
+            return redirect(session)
+    return render(
+        request,
+        "coaching/session_form.html",
+        {"form": form, "session": session, "programme": session.programme},
+    )
+
+
+@permission_required("coaching.add_attendance", raise_exception=True)
+def session_add_attendees(request, pk):
+    session = _get_session_for_user(request, pk, write=True)
+    candidates = Business.objects.exclude(attendances__session=session).exclude(status=Business.Status.CLOSED)
+    search, results = _business_search(request, candidates)
+    form = PickForm(request.POST or None, choices=request.POST.getlist("business"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.attendance_add(
+                session=session, businesses=_picked(request, Business.objects.all(), form), user=request.user
+            )
+        except ValidationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, f"{added} peserta ditambahkan ke daftar hadir.")
+            return redirect(session)
+    return render(
+        request,
+        "coaching/pick_businesses.html",
+        {
+            "search": search,
+            "results": results,
+            "form": form,
+            "limit": PICK_LIMIT,
+            "title": "Tambah peserta hadir",
+            "back": session,
+            "submit": "Catat hadir",
+            "help": "Usaha dari kelompok binaan maupun dari luar kelompok binaan (tamu) bisa ditambahkan.",
+        },
+    )
+
+
+@require_POST
+@permission_required("coaching.add_attendance", raise_exception=True)
+def session_remove_attendee(request, pk, business_pk):
+    session = _get_session_for_user(request, pk, write=True)
+    business = get_object_or_404(Business, pk=business_pk)
+    services.attendance_remove(session=session, business=business, user=request.user)
+    messages.success(request, f"{business.name} dihapus dari daftar hadir.")
+    return redirect(session)
+
+
+# --- facilitation drives ---------------------------------------------------------------------
+
+
+@permission_required("coaching.view_event", raise_exception=True)
+def event_list(request):
+    page = Paginator(selectors.event_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "coaching/event_list.html", {"page": page})
+
+
+@permission_required("coaching.add_event", raise_exception=True)
+def event_create(request):
+    programme = selectors.programme_current()
+    form = EventForm(
+        request.POST or None, initial={"programme": programme, "partner": "DPMPTSP Kabupaten Blitar"}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(user=request.user, fields=form.model_fields)
+        except ValidationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, f"Kegiatan “{event}” tercatat. Tambahkan pesertanya.")
+            return redirect(event)
+    return render(request, "coaching/event_form.html", {"form": form})
+
+
+@permission_required("coaching.change_event", raise_exception=True)
+def event_edit(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(event=event, user=request.user, fields=form.model_fields)
+        except ValidationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, "Perubahan kegiatan tersimpan.")
+            return redirect(event)
+    return render(request, "coaching/event_form.html", {"form": form, "event": event})
+
+
+@permission_required("coaching.view_event", raise_exception=True)
+def event_detail(request, pk):
+    event = get_object_or_404(Event.objects.select_related("programme", "kecamatan", "desa"), pk=pk)
+    participants = event.participants.select_related("business__desa", "business__kecamatan")
+    return render(
+        request,
+        "coaching/event_detail.html",
+        {
+            "event": event,
+            "participants": participants,
+            "funnel": selectors.event_funnel(event),
+            "outcomes": EventParticipant.Outcome.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@permission_required("coaching.add_eventparticipant", raise_exception=True)
+def event_add_participants(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    candidates = Business.objects.exclude(event_participations__event=event)
+    search, results = _business_search(request, candidates)
+    form = PickForm(request.POST or None, choices=request.POST.getlist("business"))
+    if request.method == "POST" and form.is_valid():
+        added = services.event_add_participants(
+            event=event, businesses=_picked(request, Business.objects.all(), form), user=request.user
+        )
+        messages.success(request, f"{added} peserta terdaftar di {event}.")
+        return redirect(event)
+    return render(
+        request,
+        "coaching/pick_businesses.html",
+        {
+            "search": search,
+            "results": results,
+            "form": form,
+            "limit": PICK_LIMIT,
+            "title": f"Tambah peserta: {event}",
+            "back": event,
+            "submit": "Daftarkan",
+            "help": "",
+        },
+    )
+
+
+@require_POST
+@permission_required("coaching.change_eventparticipant", raise_exception=True)
+def event_outcome(request, pk):
+    participant = get_object_or_404(EventParticipant.objects.select_related("event", "business"), pk=pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.event_participant_set_outcome(
+                participant=participant,
+                outcome=form.cleaned_data["outcome"],
+                nib=form.cleaned_data["nib"],
+                outcome_on=form.cleaned_data["outcome_on"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, f"{participant.business.name}: {message}")
+        else:
+            participant.refresh_from_db()
+            messages.success(request, f"{participant.business.name}: {participant.get_outcome_display()}.")
+    else:
+        messages.error(request, f"{participant.business.name}: periksa isian hasil dan tanggalnya.")
+    return redirect(participant.event)
+
+
+# --- associations ----------------------------------------------------------------------------
+
+
+@permission_required("coaching.view_association", raise_exception=True)
+def association_list(request):
+    return render(request, "coaching/association_list.html", {"associations": selectors.association_list()})
+
+
+@permission_required("coaching.add_association", raise_exception=True)
+def association_create(request):
+    form = AssociationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        association = services.association_create(user=request.user, fields=form.model_fields)
+        messages.success(request, f"Asosiasi “{association}” tercatat.")
+        return redirect(association)
+    return render(request, "coaching/association_form.html", {"form": form})
+
+
+@permission_required("coaching.view_association", raise_exception=True)
+def association_detail(request, pk):
+    association = get_object_or_404(Association.objects.select_related("sector"), pk=pk)
+    members = association.memberships.select_related(
+        "business__kecamatan", "business__desa", "business__sector"
+    )
+    return render(
+        request, "coaching/association_detail.html", {"association": association, "members": members}
+    )
+
+
+@permission_required("coaching.add_membership", raise_exception=True)
+def association_add_members(request, pk):
+    association = get_object_or_404(Association, pk=pk)
+    candidates = Business.objects.exclude(memberships__association=association)
+    search, results = _business_search(request, candidates)
+    form = PickForm(request.POST or None, choices=request.POST.getlist("business"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.memberships_add(
+                association=association,
+                businesses=_picked(request, Business.objects.all(), form),
+                joined_on=timezone.localdate(),
+                user=request.user,
+            )
+        except ValidationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, "Anggota baru tercatat.")
+            return redirect(association)
+    return render(
+        request,
+        "coaching/pick_businesses.html",
+        {
+            "search": search,
+            "results": results,
+            "form": form,
+            "limit": PICK_LIMIT,
+            "title": f"Tambah anggota: {association}",
+            "back": association,
+            "submit": "Jadikan anggota",
+            "help": "Tanggal bergabung dicatat hari ini.",
+        },
+    )
