@@ -54,7 +54,7 @@ def programme_list() -> QuerySet[Programme]:
             "enrolments", filter=~Q(enrolments__status=Enrolment.Status.WITHDRAWN), distinct=True
         ),
         verified=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.NAIK_KELAS), distinct=True),
-    )
+    ).order_by("-year", "name")
 
 
 def programme_current() -> Programme | None:
@@ -244,9 +244,13 @@ def business_attendances(
 
 
 def event_list() -> QuerySet[Event]:
-    return Event.objects.select_related("programme", "kecamatan", "desa").annotate(
-        participant_count=Count("participants", distinct=True),
-        issued_count=Count("participants", filter=Q(participants__outcome="terbit"), distinct=True),
+    return (
+        Event.objects.select_related("programme", "kecamatan", "desa")
+        .annotate(
+            participant_count=Count("participants", distinct=True),
+            issued_count=Count("participants", filter=Q(participants__outcome="terbit"), distinct=True),
+        )
+        .order_by("-held_on", "-id")
     )
 
 
@@ -271,7 +275,11 @@ def event_funnel(event: Event) -> list[FunnelStep]:
 
 
 def association_list() -> QuerySet[Association]:
-    return Association.objects.select_related("sector").annotate(member_count=Count("memberships"))
+    return (
+        Association.objects.select_related("sector")
+        .annotate(member_count=Count("memberships"))
+        .order_by("name")
+    )
 
 
 # --- the business page -----------------------------------------------------------------------
