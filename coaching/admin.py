@@ -1,1 +1,86 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
+from .models import (
+    Assessment,
+    Association,
+    Attendance,
+    CoachingSession,
+    Enrolment,
+    Event,
+    EventParticipant,
+    KecamatanPlan,
+    Membership,
+    Programme,
+    Topic,
+)
+
+
+class KecamatanPlanInline(admin.TabularInline):
+    model = KecamatanPlan
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "name", "budget_ceiling", "naik_kelas_target", "starts_on", "ends_on"]
+    inlines = [KecamatanPlanInline]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(SimpleHistoryAdmin):
+    list_display = ["business", "programme", "pendamping", "status", "verified_on"]
+    list_filter = ["programme", "status", "pendamping"]
+    search_fields = ["business__name", "business__nib"]
+    list_select_related = ["business", "programme", "pendamping"]
+    raw_id_fields = ["business"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["enrolment", "kind", "assessed_on", "turnover", "size_class"]
+    list_filter = ["kind", "enrolment__programme"]
+    list_select_related = ["enrolment__business", "enrolment__programme"]
+    raw_id_fields = ["enrolment"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    raw_id_fields = ["business", "enrolment"]
+
+
+@admin.register(CoachingSession)
+class CoachingSessionAdmin(SimpleHistoryAdmin):
+    list_display = ["held_on", "kind", "kecamatan", "pendamping", "programme"]
+    list_filter = ["programme", "kind", "kecamatan"]
+    list_select_related = ["kecamatan", "pendamping", "programme"]
+    inlines = [AttendanceInline]
+
+
+class EventParticipantInline(admin.TabularInline):
+    model = EventParticipant
+    extra = 0
+    raw_id_fields = ["business"]
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = ["held_on", "name", "kind", "kecamatan", "programme"]
+    list_filter = ["kind", "programme"]
+    inlines = [EventParticipantInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ["business"]
+
+
+@admin.register(Association)
+class AssociationAdmin(admin.ModelAdmin):
+    list_display = ["name", "sector", "contact"]
+    inlines = [MembershipInline]
+
+
+admin.site.register(Topic)

@@ -263,13 +263,13 @@ def _check_session_rights(session: CoachingSession, user) -> None:
 @transaction.atomic
 def session_record(*, user, fields: dict, topics, attendees: Iterable[Business] = ()) -> CoachingSession:
     """Record a session with its topics and attendees in one go; a pendamping records their own."""
+    if not topics:
+        raise ValidationError({"topics": "Pilih paling sedikit satu topik."})
     session = CoachingSession(recorded_by=user, **fields)
     if not user.has_perm("coaching.record_for_any_business"):
         session.pendamping = user
     _check_pendamping(session.pendamping)
     _save(session, user=user, change_reason="Sesi dicatat")
-    if not topics:
-        raise ValidationError({"topics": "Pilih paling sedikit satu topik."})
     session.topics.set(topics)
     _add_attendances(session, list(attendees), user)
     return session
