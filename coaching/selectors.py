@@ -301,10 +301,19 @@ def business_coaching_timeline(business: Business, attendances: list[Attendance]
         .order_by("history_date")
     )
     programmes = dict(Programme.objects.filter(enrolments__business=business).values_list("id", "name"))
+    previous_status = {}
     for record in enrolment_history:
+        # Shown on the day it happened in the programme (enrolled, verified), which may be earlier
+        # than the day it was typed in.
+        when = record.history_date
+        if record.history_type == "+":
+            when = record.enrolled_on
+        elif record.status == Enrolment.Status.NAIK_KELAS and previous_status.get(record.id) != record.status:
+            when = record.verified_on or when
+        previous_status[record.id] = record.status
         entries.append(
             TimelineEntry(
-                when=record.history_date,
+                when=when,
                 who=_who(record.history_user),
                 kind="enrolment",
                 title=record.history_change_reason or "Data peserta diubah",
@@ -344,7 +353,7 @@ def business_coaching_timeline(business: Business, attendances: list[Attendance]
     ):
         entries.append(
             TimelineEntry(
-                when=record.history_date,
+                when=record.outcome_on,
                 who=_who(record.history_user),
                 kind="event",
                 title=f"{events.get(record.event_id, 'Kegiatan fasilitasi')}: "

@@ -113,7 +113,7 @@ def enrolment_create_many(
         enrolment = Enrolment(
             programme=programme, business=business, pendamping=pendamping, enrolled_on=enrolled_on
         )
-        enrolments.append(_save(enrolment, user=user, change_reason=f"Masuk kelompok binaan {programme}"))
+        enrolments.append(_save(enrolment, user=user, change_reason="Masuk kelompok binaan"))
     return enrolments
 
 
