@@ -9,7 +9,7 @@ toward the target only after a staf member verifies it; that is not this module'
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from registry.sizes import SIZE_CLASS_LABELS, SIZE_CLASS_RANK
+from registry.sizes import SIZE_CLASS_RANK
 
 from .indicators import GAINED, INDICATORS
 
@@ -59,10 +59,8 @@ def evaluate(baseline: Measurement | None, latest: Measurement | None, settings:
     after_rank = SIZE_CLASS_RANK.get(latest.size_class)
     class_rose = before_rank is not None and after_rank is not None and after_rank > before_rank
     if class_rose:
-        criteria.append(
-            f"kelas naik dari {SIZE_CLASS_LABELS[baseline.size_class].lower()} "
-            f"ke {SIZE_CLASS_LABELS[latest.size_class].lower()}"
-        )
+        # The class codes are the Indonesian words themselves: "mikro", "kecil", "menengah", "besar".
+        criteria.append(f"kelas naik dari {baseline.size_class} ke {latest.size_class}")
 
     new_indicators = [
         name for name in INDICATORS if getattr(latest, name, False) and not getattr(baseline, name, False)

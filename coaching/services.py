@@ -158,9 +158,17 @@ def enrolment_verify_naik_kelas(
     verdict = enrolment_verdict(enrolment)
     if not verdict.is_candidate:
         raise ValidationError(f"Belum menjadi kandidat naik kelas. {verdict.reason}")
-    verified_on = verified_on or timezone.localdate()
+    verified_on = verified_on or min(timezone.localdate(), enrolment.programme.ends_on)
     if verified_on > timezone.localdate():
-        raise ValidationError({"verified_on": "Tanggal verifikasi tidak boleh di masa depan."})
+        raise ValidationError({"verified_on": "Tanggal naik kelas tidak boleh di masa depan."})
+    if not enrolment.programme.covers(verified_on):
+        raise ValidationError({"verified_on": "Tanggal naik kelas harus di dalam masa program."})
+    latest = enrolment.assessments.order_by("assessed_on", "id").last()
+    if verified_on < latest.assessed_on:
+        last = tanggal(latest.assessed_on)
+        raise ValidationError(
+            {"verified_on": f"Tanggal naik kelas tidak boleh sebelum penilaian terakhir ({last})."}
+        )
     enrolment.status = Enrolment.Status.NAIK_KELAS
     enrolment.verified_on = verified_on
     enrolment.verified_by = user
@@ -244,6 +252,7 @@ def _check_attendees(*, programme: Programme, businesses: list[Business], user) 
 
 
 def _add_attendances(session: CoachingSession, businesses: list[Business], user) -> int:
+    businesses = list({business.pk: business for business in businesses}.values())
     enrolments = _check_attendees(programme=session.programme, businesses=businesses, user=user)
     present = set(session.attendances.values_list("business_id", flat=True))
     new = [

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from coaching import selectors as coaching
+from coaching.models import Enrolment
 from registry import selectors as registry
 
 
@@ -20,7 +21,8 @@ def home(request):
     )
     if programme and is_pendamping:
         # A pendamping's own work comes first: their businesses and their latest sessions.
-        context["my_enrolments"] = coaching.with_verdicts(coaching.cohort(programme).filter(pendamping=user))
+        mine = coaching.cohort(programme).filter(pendamping=user).exclude(status=Enrolment.Status.WITHDRAWN)
+        context["my_enrolments"] = coaching.with_verdicts(mine.order_by("business__name"))
         context["my_sessions"] = coaching.session_list().filter(pendamping=user)[:5]
     return render(request, "dashboard/home.html", context)
 
