@@ -6,6 +6,12 @@ from tests.factories import UserFactory
 ROLES = ["admin", "staf", "pendamping", "pimpinan"]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hash test passwords cheaply; the real hasher is slow by design."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user_with_role(role: str, first_name: str):
     return UserFactory(username=f"{role}-uji", first_name=first_name, role=role)
 
