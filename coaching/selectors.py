@@ -381,13 +381,17 @@ def business_coaching_timeline(business: Business, attendances: list[Attendance]
 def sort_timeline(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     """Newest first; a dated entry (a session) sorts at the end of its day in Asia/Jakarta."""
 
-    def key(entry):
+    def key(numbered):
+        position, entry = numbered
         when = entry.when
         if isinstance(when, datetime.datetime):
-            return timezone.localtime(when).replace(tzinfo=None)
-        return datetime.datetime.combine(when, datetime.time.max)
+            when = timezone.localtime(when).replace(tzinfo=None)
+        else:
+            when = datetime.datetime.combine(when, datetime.time.max)
+        # Entries of one source come oldest first, so on a tie the later one is the newer.
+        return when, position
 
-    return sorted(entries, key=key, reverse=True)
+    return [entry for _, entry in sorted(enumerate(entries), key=key, reverse=True)]
 
 
 def business_memberships(business: Business) -> QuerySet[Membership]:

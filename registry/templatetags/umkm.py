@@ -20,6 +20,14 @@ def nik(context, value):
 
 
 @register.filter
+def nama(user, empty="—") -> str:
+    """A person's full name, else their login; `empty` when there is nobody."""
+    if not user:
+        return empty
+    return user.get_full_name() or user.username
+
+
+@register.filter
 def ya_tidak(value) -> str:
     return "Ya" if value else "Tidak"
 

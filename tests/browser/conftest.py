@@ -87,6 +87,8 @@ def browser_type_launch_args():
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            # Date pickers and file inputs are drawn in the browser's own language, as for the office.
+            "--lang=id",
         ],
     }
 

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
 
+from coaching.management.commands import seed_demo
 from coaching.management.commands.seed_demo import DEMO_USERS
 from registry.demo import build_businesses
 from registry.models import Business, Desa
@@ -20,6 +21,12 @@ from registry.validators import validate_nik
 pytestmark = pytest.mark.django_db
 
 KARANGGAYAM = "35.05.03.2001"
+
+
+@pytest.fixture(autouse=True)
+def registry_only(monkeypatch):
+    """These tests are about the registry; the demo programmes have theirs in tests/coaching/test_demo.py."""
+    monkeypatch.setattr(seed_demo, "seed_programmes", lambda **options: [])
 
 
 def seed(businesses=600, seed=7) -> str:

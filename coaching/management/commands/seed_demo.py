@@ -3,6 +3,9 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from coaching.demo import seed_programmes
+from coaching.models import Programme
+from coaching.selectors import programme_progress
 from registry.demo import DEFAULT_BUSINESSES, seed_registry
 from registry.models import Business
 from registry.roles import ADMIN, PENDAMPING, PIMPINAN, STAF
@@ -41,6 +44,23 @@ class Command(BaseCommand):
             )
             elapsed = time.monotonic() - started
             self.stdout.write(f"{created} usaha demo dibuat dalam {elapsed:.1f} detik.")
+
+        if Programme.objects.exists():
+            self.stdout.write("Program pendampingan sudah ada; data demo program tidak ditambahkan lagi.")
+        else:
+            started = time.monotonic()
+            programmes = seed_programmes(seed=options["seed"])
+            elapsed = time.monotonic() - started
+            for programme in programmes:
+                progress = programme_progress(programme)
+                self.stdout.write(
+                    f"{programme.name}: {progress.cohort} peserta binaan, {progress.sessions} sesi, "
+                    f"{progress.verified} naik kelas terverifikasi (target {progress.target})."
+                )
+            if programmes:
+                self.stdout.write(f"Program demo dibuat dalam {elapsed:.1f} detik.")
+            else:
+                self.stdout.write("Registri belum berisi usaha aktif; program demo tidak dibuat.")
 
         self.stdout.write("Akun demo (nama pengguna / kata sandi):")
         for username, role, _, password in DEMO_USERS:

@@ -1,0 +1,236 @@
+"""The demo programmes: 2024 as the office described it, this year's up to today, all by the rules."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Max
+from django.test import override_settings
+from django.utils import timezone
+
+from coaching import selectors
+from coaching.demo import PENDAMPING_AREAS
+from coaching.models import (
+    Assessment,
+    Attendance,
+    CoachingSession,
+    Enrolment,
+    Event,
+    EventParticipant,
+    Membership,
+    Programme,
+)
+from registry.models import Business, Kecamatan
+from registry.roles import role_of
+from registry.sizes import decide_size_class
+
+pytestmark = pytest.mark.django_db
+
+KARANGGAYAM = "35.05.03.2001"
+
+
+# Every seed makes eleven demo logins; a fast hasher keeps these tests quick.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(businesses=300, seed=7) -> str:
+    out = StringIO()
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        call_command("seed_demo", businesses=businesses, seed=seed, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """One demo for all tests of a class, rolled back after them (as Django's setUpTestData does)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        output = seed()
+        today = timezone.localdate()
+        yield {
+            "output": output,
+            "2024": Programme.objects.get(year=2024),
+            "current": Programme.objects.get(year=today.year),
+            "today": today,
+        }
+        transaction.set_rollback(True)
+
+
+class TestTheSeededDemo:
+    """Each test reads the demo; changes a test makes are rolled back after it."""
+
+    def test_the_2024_programme_is_the_one_the_office_described(self, demo):
+        programme = demo["2024"]
+
+        assert programme.budget_ceiling == 1_200_000_000
+        assert programme.naik_kelas_target == 170
+        assert (programme.starts_on, programme.ends_on) == (
+            datetime.date(2024, 1, 1),
+            datetime.date(2024, 12, 31),
+        )
+        assert (programme.min_new_indicators, programme.turnover_growth_percent) == (2, 20)
+        progress = selectors.programme_progress(programme)
+        assert progress.kecamatan_total == progress.kecamatan_reached == 22
+        assert progress.verified > 0 and progress.withdrawn > 0
+        assert "Pembinaan dan Pendampingan UMKM Naik Kelas 2024" in demo["output"]
+
+    def test_the_cohort_is_active_businesses_coached_by_the_pendamping_of_their_kecamatan(self, demo):
+        coach_of = {}
+        for username, _, names in PENDAMPING_AREAS:
+            for name in names:
+                coach_of[name] = username
+        assert sorted(coach_of) == sorted(Kecamatan.objects.values_list("name", flat=True))
+        for username, full_name, _ in PENDAMPING_AREAS:
+            user = get_user_model().objects.get(username=username)
+            assert role_of(user) == "pendamping" and user.get_full_name() == full_name
+
+        enrolments = Enrolment.objects.select_related("business__kecamatan", "pendamping", "programme")
+        for enrolment in enrolments:
+            assert enrolment.pendamping.username == coach_of[enrolment.business.kecamatan.name]
+            assert enrolment.programme.covers(enrolment.enrolled_on)
+            assert enrolment.business.status == Business.Status.ACTIVE
+        # Each business is in one demo cohort only.
+        assert enrolments.values("business").annotate(n=Count("id")).filter(n__gt=1).count() == 0
+
+    def test_every_session_lies_within_its_programme_and_is_not_in_the_future(self, demo):
+        sessions = CoachingSession.objects.select_related("programme", "desa").annotate(
+            topic_count=Count("topics")
+        )
+        assert sessions.count() > 200
+
+        for session in sessions:
+            assert session.programme.covers(session.held_on)
+            assert session.held_on <= demo["today"]
+            assert 1 <= session.topic_count <= 3
+            if session.desa:
+                assert session.desa.kecamatan_id == session.kecamatan_id
+        # A cohort member attends only sessions of its own pendamping, after it joined.
+        members = Attendance.objects.exclude(enrolment=None)
+        assert not members.exclude(enrolment__pendamping=F("session__pendamping")).exists()
+        assert not members.filter(session__held_on__lt=F("enrolment__enrolled_on")).exists()
+        assert Attendance.objects.filter(enrolment=None).exists()  # a few guests from outside the cohort
+
+    def test_every_assessment_starts_with_a_baseline_and_has_the_class_pp_7_2021_gives(self, demo):
+        for programme in (demo["2024"], demo["current"]):
+            for enrolment in selectors.cohort(programme):
+                assessments = enrolment.ordered_assessments
+                assert assessments, enrolment
+                assert assessments[0].kind == Assessment.Kind.BASELINE
+                assert all(a.kind == Assessment.Kind.FOLLOW_UP for a in assessments[1:])
+        for assessment in Assessment.objects.all():
+            assert assessment.size_class == (
+                decide_size_class(assessment.turnover, assessment.capital).size_class or ""
+            )
+
+    def test_every_verified_enrolment_is_a_candidate_by_the_rule(self, demo):
+        staf = get_user_model().objects.get(username="staf")
+        for programme in (demo["2024"], demo["current"]):
+            verified = [
+                e
+                for e in selectors.with_verdicts(selectors.cohort(programme))
+                if e.status == Enrolment.Status.NAIK_KELAS
+            ]
+            assert verified
+            for enrolment in verified:
+                assert enrolment.verdict.is_candidate, enrolment.verdict.reason
+                assert enrolment.verified_by == staf and enrolment.verification_note
+                assert programme.covers(enrolment.verified_on)
+            # Some candidates are still waiting for a staf member.
+            assert selectors.candidates(programme)
+        assert not Enrolment.objects.filter(status=Enrolment.Status.WITHDRAWN, withdrawal_reason="").exists()
+
+    def test_this_years_programme_has_nothing_after_today(self, demo):
+        programme, today = demo["current"], demo["today"]
+
+        assert programme.year == today.year
+        assert programme.enrolments.aggregate(last=Max("enrolled_on"))["last"] <= today
+        assert not programme.enrolments.filter(verified_on__gt=today).exists()
+        assert not programme.sessions.filter(held_on__gt=today).exists()
+        assert not Assessment.objects.filter(enrolment__programme=programme, assessed_on__gt=today).exists()
+        assert not programme.events.filter(held_on__gt=today).exists()
+        assert not EventParticipant.objects.filter(event__programme=programme, outcome_on__gt=today).exists()
+        assert not Membership.objects.filter(joined_on__gt=today).exists()
+        progress = selectors.programme_progress(programme)
+        assert 0 < progress.verified < progress.target
+
+    def test_the_nib_drive_is_in_karanggayam_and_issued_nibs_are_on_the_businesses(self, demo):
+        drive = Event.objects.get(programme=demo["2024"], kind=Event.Kind.NIB)
+        participants = drive.participants.select_related("business__desa")
+
+        assert drive.desa.code == KARANGGAYAM and drive.kecamatan == drive.desa.kecamatan
+        assert drive.partner == "DPMPTSP Kabupaten Blitar"
+        assert participants.filter(business__desa__code=KARANGGAYAM).exists()
+        assert all(p.business.kecamatan_id == drive.kecamatan_id for p in participants)
+        issued = [p for p in participants if p.outcome == EventParticipant.Outcome.ISSUED]
+        assert issued and len(issued) < len(participants)  # outcomes are mixed
+        for participant in issued:
+            nib = participant.business.nib
+            assert nib and len(nib) == 13 and nib.isdigit()
+            assert participant.business.history.filter(
+                history_change_reason__startswith="NIB terbit"
+            ).exists()
+        nibs = Business.objects.exclude(nib=None).values("nib").annotate(n=Count("id"))
+        assert not nibs.filter(n__gt=1).exists()
+
+    def test_businesses_that_moved_up_join_an_association_after_their_verification(self, demo):
+        memberships = Membership.objects.select_related("business")
+        assert memberships.exists()
+
+        for membership in memberships:
+            enrolment = membership.business.enrolments.get()
+            assert enrolment.status == Enrolment.Status.NAIK_KELAS
+            assert membership.joined_on > enrolment.verified_on
+
+    def test_seeding_again_adds_nothing(self, demo):
+        tables = [
+            Programme,
+            Enrolment,
+            Assessment,
+            CoachingSession,
+            Attendance,
+            Event,
+            EventParticipant,
+            Membership,
+        ]
+        before = [model.objects.count() for model in tables] + [get_user_model().objects.count()]
+
+        output = seed()
+
+        assert [model.objects.count() for model in tables] + [get_user_model().objects.count()] == before
+        assert "Program pendampingan sudah ada; data demo program tidak ditambahkan lagi." in output
+
+
+def test_a_registry_without_active_businesses_gets_no_programme():
+    output = seed(businesses=0)
+
+    assert not Programme.objects.exists()
+    assert "program demo tidak dibuat" in output
+
+
+def _story():
+    return list(
+        Enrolment.objects.order_by("programme__year", "business__name", "business__owner_name").values_list(
+            "programme__year", "business__name", "status", "verified_on", "pendamping__username"
+        )
+    ) + list(
+        CoachingSession.objects.order_by("held_on", "kecamatan__name", "kind", "venue").values_list(
+            "held_on", "kecamatan__name", "kind", "venue"
+        )
+    )
+
+
+def test_the_same_seed_tells_the_same_story():
+    seed(businesses=120)
+    first = _story()
+    for model in (Membership, EventParticipant, Event, Attendance, CoachingSession, Assessment, Enrolment):
+        model.objects.all().delete()
+    Programme.objects.all().delete()
+    Business.history.all().delete()
+    Business.objects.all().delete()
+
+    seed(businesses=120)
+
+    assert first
+    assert _story() == first
