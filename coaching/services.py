@@ -96,6 +96,8 @@ def enrolment_create_many(
     _check_pendamping(pendamping)
     if not programme.covers(enrolled_on):
         raise ValidationError({"enrolled_on": "Tanggal masuk di luar masa program."})
+    if enrolled_on > timezone.localdate():
+        raise ValidationError({"enrolled_on": "Tanggal masuk tidak boleh di masa depan."})
     already = set(
         Enrolment.objects.filter(programme=programme, business__in=businesses).values_list(
             "business__name", flat=True
@@ -206,12 +208,19 @@ def enrolment_withdraw_verification(*, enrolment: Enrolment, user, reason: str) 
 @transaction.atomic
 def assessment_record(*, enrolment: Enrolment, user, fields: dict) -> Assessment:
     """The first assessment of an enrolment is its baseline; later ones are follow-ups after it."""
-    enrolment = Enrolment.objects.select_for_update().select_related("business").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update().select_related("business", "programme").get(pk=enrolment.pk)
+    )
     if not may_record_for(user, enrolment.pendamping_id):
         raise PermissionDenied
     if enrolment.status == Enrolment.Status.WITHDRAWN:
         raise ValidationError("Peserta ini sudah mundur; penilaian tidak bisa ditambahkan.")
     assessment = Assessment(enrolment=enrolment, recorded_by=user, **fields)
+    programme = enrolment.programme
+    if assessment.assessed_on and not programme.covers(assessment.assessed_on):
+        raise ValidationError(
+            {"assessed_on": f"Tanggal penilaian harus di dalam masa program {programme.name}."}
+        )
     baseline = enrolment.assessments.filter(kind=Assessment.Kind.BASELINE).first()
     if baseline is None:
         assessment.kind = Assessment.Kind.BASELINE
@@ -315,6 +324,12 @@ def attendance_remove(*, session: CoachingSession, business: Business, user) -> 
 
 # --- facilitation drives ---------------------------------------------------------------------
 
+# A certificate issued at a halal or PIRT drive is recorded on the business, as an NIB is.
+CERTIFICATE_FLAGS = {
+    Event.Kind.HALAL: ("has_halal", "Sertifikat halal"),
+    Event.Kind.PIRT: ("has_pirt", "PIRT"),
+}
+
 
 @transaction.atomic
 def event_create(*, user, fields: dict) -> Event:
@@ -389,6 +404,14 @@ def event_participant_set_outcome(
                 )
             except ValidationError as error:
                 raise ValidationError({"nib": error.message_dict.get("nib", error.messages)}) from error
+    flag, certificate = CERTIFICATE_FLAGS.get(event.kind, (None, ""))
+    if flag and outcome == EventParticipant.Outcome.ISSUED and not getattr(business, flag):
+        business_update(
+            business=business,
+            user=user,
+            fields={flag: True},
+            change_reason=f"{certificate} terbit pada {event}",
+        )
     participant.outcome = outcome
     participant.outcome_on = outcome_on
     return _save(participant, user=user, change_reason=f"{participant.get_outcome_display()} — {event}")

@@ -40,16 +40,6 @@ OTHER_NIB = "9120007654321"
 
 
 @pytest.fixture
-def programme():
-    return ProgrammeFactory()
-
-
-@pytest.fixture
-def other_pendamping():
-    return UserFactory(username="pendamping-lain", first_name="Dewi", role="pendamping")
-
-
-@pytest.fixture
 def topics():
     return list(Topic.objects.all()[:2])
 
@@ -83,19 +73,6 @@ def session_fields(programme, **changes) -> dict:
     }
     fields.update(changes)
     return fields
-
-
-def make_candidate(enrolment, recorded_by) -> None:
-    """A baseline and a follow-up with two new indicators: a candidate under the default rule."""
-    AssessmentFactory(enrolment=enrolment, recorded_by=recorded_by)
-    AssessmentFactory(
-        enrolment=enrolment,
-        kind=Assessment.Kind.FOLLOW_UP,
-        assessed_on=datetime.date(2024, 9, 1),
-        has_nib=True,
-        sells_online=True,
-        recorded_by=recorded_by,
-    )
 
 
 # programme_create, even_plan, Programme.clean
@@ -172,7 +149,7 @@ def test_enrolment_create_many_enrols_every_business_with_its_pendamping(program
     }
     record = enrolments[0].history.get()
     assert record.history_user == staf
-    assert record.history_change_reason == "Masuk kelompok binaan Pembinaan UMKM 2024"
+    assert record.history_change_reason == "Masuk kelompok binaan"
 
 
 def test_enrolment_create_many_refuses_a_duplicate_and_enrols_none_of_the_batch(programme, staf):
@@ -238,6 +215,29 @@ def test_enrolment_create_many_refuses_a_date_outside_the_programme(programme, s
         )
 
     assert caught.value.message_dict["enrolled_on"] == ["Tanggal masuk di luar masa program."]
+    assert Enrolment.objects.count() == 0
+
+
+def test_enrolment_create_many_refuses_a_date_in_the_future(staf):
+    today = timezone.localdate()
+    running = ProgrammeFactory(
+        year=today.year, starts_on=today.replace(month=1, day=1), ends_on=today.replace(month=12, day=31)
+    )
+    tomorrow = today + datetime.timedelta(days=1)
+    if not running.covers(tomorrow):  # on 31 December the programme's own end catches it first
+        running.ends_on = tomorrow
+        running.save()
+
+    with pytest.raises(ValidationError) as caught:
+        services.enrolment_create_many(
+            programme=running,
+            businesses=[BusinessFactory()],
+            pendamping=None,
+            user=staf,
+            enrolled_on=tomorrow,
+        )
+
+    assert caught.value.message_dict["enrolled_on"] == ["Tanggal masuk tidak boleh di masa depan."]
     assert Enrolment.objects.count() == 0
 
 
@@ -495,6 +495,20 @@ def test_a_follow_up_dated_before_the_baseline_is_refused(programme, staf):
     assert enrolment.assessments.count() == 1
 
 
+def test_an_assessment_outside_the_programme_is_refused(programme, staf):
+    enrolment = EnrolmentFactory(programme=programme)
+
+    with pytest.raises(ValidationError) as caught:
+        services.assessment_record(
+            enrolment=enrolment, user=staf, fields=assessment_fields(assessed_on=datetime.date(2023, 12, 30))
+        )
+
+    assert caught.value.message_dict["assessed_on"] == [
+        "Tanggal penilaian harus di dalam masa program Pembinaan UMKM 2024."
+    ]
+    assert enrolment.assessments.count() == 0
+
+
 @pytest.mark.parametrize("coached_by", ["other-pendamping", "nobody"])
 def test_a_pendamping_cannot_assess_a_business_not_assigned_to_them(
     programme, pendamping, other_pendamping, coached_by
@@ -537,9 +551,9 @@ def test_verification_is_refused_for_an_enrolment_that_is_not_a_candidate(progra
     assert enrolment.status == Enrolment.Status.ACTIVE
 
 
-def test_verification_needs_a_note(programme, staf):
+def test_verification_needs_a_note(programme, staf, make_candidate):
     enrolment = EnrolmentFactory(programme=programme)
-    make_candidate(enrolment, staf)
+    make_candidate(enrolment)
 
     with pytest.raises(ValidationError) as caught:
         services.enrolment_verify_naik_kelas(enrolment=enrolment, user=staf, note="  ")
@@ -550,9 +564,9 @@ def test_verification_needs_a_note(programme, staf):
 
 
 @pytest.mark.parametrize("role", ["pimpinan", "pendamping"])
-def test_only_staf_verify_naik_kelas(programme, staf, users, role):
+def test_only_staf_verify_naik_kelas(programme, users, role, make_candidate):
     enrolment = EnrolmentFactory(programme=programme, pendamping=users["pendamping"])
-    make_candidate(enrolment, staf)
+    make_candidate(enrolment)
 
     with pytest.raises(PermissionDenied):
         services.enrolment_verify_naik_kelas(enrolment=enrolment, user=users[role], note="Sudah dicek")
@@ -561,9 +575,9 @@ def test_only_staf_verify_naik_kelas(programme, staf, users, role):
     assert enrolment.status == Enrolment.Status.ACTIVE
 
 
-def test_staf_verify_a_candidate_with_what_the_rule_found(programme, staf):
+def test_staf_verify_a_candidate_with_what_the_rule_found(programme, staf, make_candidate):
     enrolment = EnrolmentFactory(programme=programme)
-    make_candidate(enrolment, staf)
+    make_candidate(enrolment)
 
     services.enrolment_verify_naik_kelas(
         enrolment=enrolment,
@@ -580,9 +594,9 @@ def test_staf_verify_a_candidate_with_what_the_rule_found(programme, staf):
     assert enrolment.verified_criteria == "NIB baru; mulai berjualan daring"
 
 
-def test_an_enrolment_cannot_be_verified_twice(programme, staf):
+def test_an_enrolment_cannot_be_verified_twice(programme, staf, make_candidate):
     enrolment = EnrolmentFactory(programme=programme)
-    make_candidate(enrolment, staf)
+    make_candidate(enrolment)
     services.enrolment_verify_naik_kelas(enrolment=enrolment, user=staf, note="Sudah dicek")
 
     with pytest.raises(ValidationError) as caught:
@@ -595,9 +609,9 @@ def test_an_enrolment_cannot_be_verified_twice(programme, staf):
     assert enrolment.verification_note == "Sudah dicek"
 
 
-def test_withdrawing_a_verification_needs_a_reason(programme, staf):
+def test_withdrawing_a_verification_needs_a_reason(programme, staf, make_candidate):
     enrolment = EnrolmentFactory(programme=programme)
-    make_candidate(enrolment, staf)
+    make_candidate(enrolment)
     services.enrolment_verify_naik_kelas(enrolment=enrolment, user=staf, note="Sudah dicek")
 
     with pytest.raises(ValidationError) as caught:
@@ -609,10 +623,10 @@ def test_withdrawing_a_verification_needs_a_reason(programme, staf):
 
 
 def test_withdrawing_a_verification_returns_the_enrolment_to_active_and_keeps_both_in_history(
-    programme, staf
+    programme, staf, make_candidate
 ):
     enrolment = EnrolmentFactory(programme=programme)
-    make_candidate(enrolment, staf)
+    make_candidate(enrolment)
     services.enrolment_verify_naik_kelas(enrolment=enrolment, user=staf, note="Sudah dicek")
 
     services.enrolment_withdraw_verification(
@@ -651,6 +665,32 @@ def test_a_participant_moves_forward_from_registered_to_applied_to_issued(nib_dr
 
     participant.refresh_from_db()
     assert participant.outcome == EventParticipant.Outcome.ISSUED
+
+
+@pytest.mark.parametrize(
+    ("kind", "flag", "reason"),
+    [
+        ("halal", "has_halal", "Sertifikat halal terbit pada Fasilitasi Halal"),
+        ("pirt", "has_pirt", "PIRT terbit pada Fasilitasi Halal"),
+    ],
+    ids=["halal", "pirt"],
+)
+def test_a_certificate_issued_at_a_halal_or_pirt_drive_is_recorded_on_the_business(
+    programme, staf, kind, flag, reason
+):
+    drive = EventFactory(programme=programme, kind=kind, name="Fasilitasi Halal")
+    business = BusinessFactory()
+    participant = participant_in(drive, business, staf)
+
+    services.event_participant_set_outcome(participant=participant, outcome="diajukan", user=staf)
+    business.refresh_from_db()
+    assert getattr(business, flag) is False
+
+    services.event_participant_set_outcome(participant=participant, outcome="terbit", user=staf)
+
+    business.refresh_from_db()
+    assert getattr(business, flag) is True
+    assert business.history.first().history_change_reason == reason
 
 
 @pytest.mark.parametrize(
@@ -773,19 +813,19 @@ def test_membership_add_refuses_a_business_already_in_the_association(staf):
 # selectors: candidates, programme_progress, kecamatan_plan_rows
 
 
-def test_candidates_are_only_active_enrolments_the_rule_makes_candidates(programme, staf):
+def test_candidates_are_only_active_enrolments_the_rule_makes_candidates(programme, staf, make_candidate):
     candidate = EnrolmentFactory(programme=programme)
-    make_candidate(candidate, staf)
+    make_candidate(candidate)
     not_yet = EnrolmentFactory(programme=programme)
     AssessmentFactory(enrolment=not_yet, recorded_by=staf)
     withdrawn = EnrolmentFactory(programme=programme, status=Enrolment.Status.WITHDRAWN)
-    make_candidate(withdrawn, staf)
+    make_candidate(withdrawn)
     verified = EnrolmentFactory(
         programme=programme, status=Enrolment.Status.NAIK_KELAS, verified_on=datetime.date(2024, 10, 1)
     )
-    make_candidate(verified, staf)
+    make_candidate(verified)
     elsewhere = EnrolmentFactory(programme=ProgrammeFactory(year=2025, name="Pembinaan UMKM 2025"))
-    make_candidate(elsewhere, staf)
+    make_candidate(elsewhere)
 
     found = selectors.candidates(programme)
 
