@@ -6,12 +6,6 @@ from coaching.models import Assessment
 from tests.factories import AssessmentFactory, ProgrammeFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Hash test passwords cheaply; the real hasher is slow by design (and every test makes users)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def programme(db):
     return ProgrammeFactory()

@@ -1,0 +1,312 @@
+"""Coaching pages run a fixed number of queries, however large the cohort, the sessions or a history.
+
+Each page is read by a user who is not a superuser, so every permission check costs its queries
+(a superuser's cost none). The first queries are the same on every page: 1 the session, 2 the
+user, 3–4 the user's own and their groups' permissions.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from coaching.models import (
+    Assessment,
+    Attendance,
+    CoachingSession,
+    Enrolment,
+    Event,
+    EventParticipant,
+    Membership,
+    Programme,
+    Topic,
+)
+from registry.models import Business, Desa
+from tests.factories import (
+    AssessmentFactory,
+    AssociationFactory,
+    BusinessFactory,
+    CoachingSessionFactory,
+    EnrolmentFactory,
+    EventFactory,
+    ProgrammeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [3, 30]
+JATEN = "35.05.01.2001"  # a desa in Kecamatan Wonodadi
+
+
+@dataclass
+class Data:
+    programme: Programme
+    enrolments: list[Enrolment]
+    sessions: list[CoachingSession]
+    events: list[Event]
+    business: Business  # the first enrolment's business, which has done everything n times
+
+
+def make_data(n: int, staf, pendamping, other_pendamping) -> Data:
+    """A programme with n enrolments (all candidates), n sessions and n drives.
+
+    The first business attends every session, has n assessments, joins every drive (its NIB issued at
+    the last), is a member of n associations and was in n - 1 earlier programmes too.
+    """
+    programme = ProgrammeFactory()
+    topics = list(Topic.objects.all())
+    jaten = Desa.objects.get(code=JATEN)
+    enrolments = []
+    for number in range(n):
+        coach = pendamping if number % 2 == 0 else other_pendamping
+        enrolment = EnrolmentFactory(
+            programme=programme,
+            pendamping=coach,
+            business__desa=jaten if number % 3 else Desa.objects.get(code="35.05.03.2001"),
+            business__kbli_code="10391",
+        )
+        AssessmentFactory(enrolment=enrolment, recorded_by=coach)
+        AssessmentFactory(
+            enrolment=enrolment,
+            recorded_by=coach,
+            kind=Assessment.Kind.FOLLOW_UP,
+            assessed_on=datetime.date(2024, 6, 1),
+            has_nib=True,
+            sells_online=True,
+        )
+        enrolments.append(enrolment)
+    first = enrolments[0]
+    for number in range(n - 2):
+        AssessmentFactory(
+            enrolment=first,
+            recorded_by=pendamping,
+            kind=Assessment.Kind.FOLLOW_UP,
+            assessed_on=datetime.date(2024, 7, 1) + datetime.timedelta(days=number),
+            sells_online=True,
+        )
+
+    sessions = []
+    for number in range(n):
+        coach = pendamping if number % 2 == 0 else other_pendamping
+        session = CoachingSessionFactory(
+            programme=programme,
+            held_on=datetime.date(2024, 3, 1) + datetime.timedelta(days=number),
+            pendamping=coach,
+            recorded_by=coach,
+            topics=topics[number % 8 : number % 8 + 2],
+        )
+        # Everyone attends the first session; the first business attends them all.
+        present = enrolments if number == 0 else [first, enrolments[number]]
+        Attendance.objects.bulk_create(
+            Attendance(session=session, business=e.business, enrolment=e, recorded_by=coach)
+            for e in {e.pk: e for e in present}.values()
+        )
+        sessions.append(session)
+    Attendance.objects.create(session=sessions[0], business=BusinessFactory(), recorded_by=staf)  # a guest
+
+    events = []
+    for number in range(n):
+        event = EventFactory(programme=programme, name=f"Fasilitasi NIB {number}")
+        for enrolment in {first.pk: first, enrolments[number].pk: enrolments[number]}.values():
+            EventParticipant.objects.create(
+                event=event, business=enrolment.business, outcome=EventParticipant.Outcome.APPLIED
+            )
+        events.append(event)
+    # Every business of the cohort registers at the first drive.
+    for enrolment in enrolments[2:]:
+        EventParticipant.objects.create(event=events[0], business=enrolment.business)
+    issued = events[-1].participants.get(business=first.business)
+    issued.outcome = EventParticipant.Outcome.ISSUED
+    issued.save()
+
+    for _ in range(n):
+        Membership.objects.create(
+            association=AssociationFactory(),
+            business=first.business,
+            joined_on=datetime.date(2024, 8, 1),
+            recorded_by=staf,
+        )
+    for number in range(n - 1):
+        EnrolmentFactory(
+            programme=ProgrammeFactory(
+                year=2023,
+                name=f"Pembinaan UMKM 2023 gelombang {number + 1}",
+                starts_on=datetime.date(2023, 1, 1),
+                ends_on=datetime.date(2023, 12, 31),
+            ),
+            business=first.business,
+            pendamping=pendamping,
+            enrolled_on=datetime.date(2023, 2, 1),
+        )
+    return Data(programme, enrolments, sessions, events, first.business)
+
+
+@pytest.fixture(params=SIZES, ids=lambda n: f"{n}-rows")
+def data(request, staf, pendamping, other_pendamping) -> Data:
+    return make_data(request.param, staf, pendamping, other_pendamping)
+
+
+@pytest.fixture
+def reader(client_for):
+    return client_for("pimpinan")
+
+
+def test_the_cohort_page_query_count_does_not_grow_with_the_cohort(
+    reader, data, django_assert_max_num_queries
+):
+    url = reverse("coaching:cohort", args=[data.programme.pk])
+
+    # 1–4 session, user and permissions, 5 the programme, 6 count for the paginator, 7 the page of
+    # enrolments with business, kecamatan, desa, sector, pendamping and programme joined and the
+    # sessions attended counted, 8 their assessments (for the verdicts), 9–12 the headline figures:
+    # enrolments by status, sessions, the kecamatan plan, attendances; 13 kecamatan, 14 sector and
+    # 15 pendamping choices for the filter form.
+    with django_assert_max_num_queries(15):
+        response = reader.get(url)
+
+    assert response.context["page"].paginator.count == len(data.enrolments)
+    rows = response.context["page"].object_list
+    assert sum(row.verdict.is_candidate for row in rows) == len(data.enrolments) - 1
+
+
+def test_the_session_list_query_count_does_not_grow_with_the_sessions(
+    reader, data, django_assert_max_num_queries
+):
+    # 1–4 session, user and permissions, 5 count for the paginator, 6 kecamatan and 7 topic choices
+    # for the filter form, 8 pendamping and 9 programme choices, 10 the page of sessions with
+    # programme, kecamatan, desa and pendamping joined and attendees counted, 11 their topics.
+    with django_assert_max_num_queries(11):
+        response = reader.get(reverse("coaching:session_list"))
+
+    assert response.context["page"].paginator.count == len(data.sessions)
+
+
+def test_the_session_page_query_count_does_not_grow_with_its_attendees(
+    reader, data, django_assert_max_num_queries
+):
+    session = data.sessions[0]
+
+    # 1–4 session, user and permissions, 5 the coaching session with programme, kecamatan, desa and
+    # pendamping joined, 6 its topics, 7 its attendances with business, desa, kecamatan, enrolment and
+    # the enrolment's pendamping joined.
+    with django_assert_max_num_queries(7):
+        response = reader.get(session.get_absolute_url())
+
+    assert len(response.context["attendances"]) == len(data.enrolments) + 1  # the cohort and a guest
+
+
+@pytest.mark.parametrize("role", ["pimpinan", "staf"])
+def test_the_enrolment_page_query_count_does_not_grow_with_its_history(
+    client_for, data, role, django_assert_max_num_queries
+):
+    enrolment = data.enrolments[0]
+    # staf also see the forms to assign a pendamping and withdraw, whose pendamping choices cost one.
+    expected = {"pimpinan": 9, "staf": 10}[role]
+
+    # 1–4 session, user and permissions, 5 the enrolment with programme, business, kecamatan, desa,
+    # sector, pendamping and verifier joined, 6 its assessments with who recorded them, 7 the sessions
+    # attended with kecamatan, programme and pendamping joined, 8 their topics, then for staf only
+    # the pendamping choices, and last the memberships with their associations.
+    client = client_for(role)
+
+    with django_assert_max_num_queries(expected):
+        response = client.get(enrolment.get_absolute_url())
+
+    assert len(response.context["assessments"]) == len(data.enrolments)
+    assert len(response.context["attendances"]) == len(data.sessions)
+
+
+def test_the_candidate_list_query_count_does_not_grow_with_the_candidates(
+    reader, data, django_assert_max_num_queries
+):
+    # 1–4 session, user and permissions, 5 the programme, 6 active enrolments with business, place,
+    # pendamping and programme joined, 7 their assessments.
+    with django_assert_max_num_queries(7):
+        response = reader.get(reverse("coaching:candidate_list", args=[data.programme.pk]))
+
+    # The first business's latest follow-up gained only one indicator; everyone else is a candidate.
+    assert len(response.context["candidates"]) == len(data.enrolments) - 1
+
+
+def test_the_programme_page_query_count_does_not_grow_with_the_programme(
+    reader, data, django_assert_max_num_queries
+):
+    # 1–4 session, user and permissions, 5 the programme, 6–9 the headline figures: enrolments by
+    # status, sessions, the kecamatan plan, attendances; 10 enrolments and 11 their assessments for the
+    # candidate count, 12 the kecamatan plan with sessions held, 13 the latest ten drives with their
+    # participants counted.
+    with django_assert_max_num_queries(13):
+        response = reader.get(data.programme.get_absolute_url())
+
+    assert response.context["candidate_count"] == len(data.enrolments) - 1
+    assert len(response.context["events"]) == min(len(data.events), 10)
+
+
+def test_the_drive_page_query_count_does_not_grow_with_its_participants(
+    reader, data, django_assert_max_num_queries
+):
+    event = data.events[0]
+
+    # 1–4 session, user and permissions, 5 the drive with programme, kecamatan and desa joined, 6 the
+    # funnel (participants counted by outcome), 7 the participants with business, desa and kecamatan.
+    with django_assert_max_num_queries(7):
+        response = reader.get(event.get_absolute_url())
+
+    assert len(response.context["participants"]) == len(data.enrolments) - 1
+
+
+def test_the_business_page_query_count_does_not_grow_with_its_coaching(
+    reader, data, django_assert_max_num_queries
+):
+    business = data.business
+
+    # 1–4 session, user and permissions, 5 the business with kecamatan, desa and sector joined, 6 its
+    # history with the users who made it, 7–9 kecamatan, desa and sector names for the timeline; the
+    # coaching part: 10 attendances with their sessions' kecamatan, programme and pendamping joined,
+    # 11 the sessions' topics, 12 programme names, 13 enrolment history with its users, 14 assessments
+    # with who recorded them, 15 drive names, 16 drive outcome history with its users, 17 memberships
+    # with associations; 18 the KBLI title, 19 enrolments with programme and pendamping joined.
+    with django_assert_max_num_queries(19):
+        response = reader.get(business.get_absolute_url())
+
+    size = len(data.enrolments)
+    assert len(response.context["attendances"]) == size
+    assert len(response.context["enrolments"]) == size
+    kinds = [entry.kind for entry in response.context["timeline"]]
+    assert (kinds.count("session"), kinds.count("assessment"), kinds.count("association")) == (
+        size,
+        size,
+        size,
+    )
+
+
+def test_the_home_page_of_a_pendamping_query_count_does_not_grow_with_their_businesses(
+    client_for, data, django_assert_max_num_queries
+):
+    client = client_for("pendamping")
+
+    # 1–4 session, user and permissions, 5 the current programme, 6 every registry headline figure in
+    # one aggregate, 7–10 the programme's headline figures: enrolments by status, sessions, the
+    # kecamatan plan, attendances; 11 the pendamping's enrolments with business, place and last
+    # session joined, 12 their assessments (for the status badges), 13 their five latest sessions
+    # with kecamatan joined and attendees counted, 14 those sessions' topics.
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("home"))
+
+    assert len(response.context["my_enrolments"]) == (len(data.enrolments) + 1) // 2
+    assert len(response.context["my_sessions"]) == min((len(data.sessions) + 1) // 2, 5)
+
+
+def test_the_home_page_of_staf_query_count_does_not_grow_with_the_programme(
+    client_for, data, django_assert_max_num_queries
+):
+    client = client_for("staf")
+
+    # 1–4 session, user and permissions, 5 the current programme, 6 every registry headline figure in
+    # one aggregate, 7–10 the programme's headline figures: enrolments by status, sessions, the
+    # kecamatan plan, attendances.
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("home"))
+
+    assert response.context["progress"].cohort == len(data.enrolments)
