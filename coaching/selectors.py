@@ -153,6 +153,7 @@ def cohort(programme: Programme) -> QuerySet[Enrolment]:
             sessions_attended=Count("attendances", distinct=True),
             last_session_on=Max("attendances__session__held_on"),
         )
+        .order_by("business__name", "id")
     )
 
 
@@ -206,6 +207,8 @@ def session_list() -> QuerySet[CoachingSession]:
         CoachingSession.objects.select_related("programme", "kecamatan", "desa", "pendamping")
         .prefetch_related("topics")
         .annotate(attendee_count=Count("attendances", distinct=True))
+        # Meta.ordering does not apply to a query with GROUP BY; newest first, as people expect.
+        .order_by("-held_on", "-id")
     )
 
 

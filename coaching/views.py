@@ -166,9 +166,7 @@ def programme_plan(request, pk):
 def cohort(request, pk):
     programme = get_object_or_404(Programme, pk=pk)
     cohort_filter = CohortFilter(request.GET or None, queryset=selectors.cohort(programme))
-    page = Paginator(cohort_filter.qs.order_by("business__name", "id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(cohort_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_verdicts(page.object_list)
     return render(
         request,
@@ -410,9 +408,7 @@ def assessment_create(request, pk):
 @permission_required("coaching.view_coachingsession", raise_exception=True)
 def session_list(request):
     session_filter = SessionFilter(request.GET or None, queryset=selectors.session_list())
-    page = Paginator(session_filter.qs.order_by("-held_on", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(session_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "coaching/session_list.html", {"filter": session_filter, "page": page})
 
 

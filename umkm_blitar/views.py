@@ -22,7 +22,7 @@ def home(request):
     if programme and is_pendamping:
         # A pendamping's own work comes first: their businesses and their latest sessions.
         mine = coaching.cohort(programme).filter(pendamping=user).exclude(status=Enrolment.Status.WITHDRAWN)
-        context["my_enrolments"] = coaching.with_verdicts(mine.order_by("business__name"))
+        context["my_enrolments"] = coaching.with_verdicts(mine)
         context["my_sessions"] = coaching.session_list().filter(pendamping=user)[:5]
     return render(request, "dashboard/home.html", context)
 

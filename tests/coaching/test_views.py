@@ -1326,6 +1326,19 @@ def test_the_home_page_lists_a_pendamping_s_own_businesses(client_for, programme
     assert "Kopi Bubuk Pak Budi" not in html
 
 
+def test_the_home_page_lists_a_pendamping_s_latest_sessions_newest_first(client_for, programme, pendamping):
+    held = [
+        datetime.date(2024, month, day) for month, day in [(2, 5), (9, 1), (4, 3), (11, 20), (6, 7), (1, 9)]
+    ]
+    for day in held:
+        CoachingSessionFactory(programme=programme, pendamping=pendamping, held_on=day)
+
+    response = client_for("pendamping").get(reverse("home"))
+
+    shown = [session.held_on for session in response.context["my_sessions"]]
+    assert shown == sorted(held, reverse=True)[:5]
+
+
 def test_the_home_page_of_staf_has_no_list_of_own_businesses(client_for, programme, coached):
     response = client_for("staf").get(reverse("home"))
 
