@@ -59,7 +59,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("coaching", "0001_initial"),
-        ("registry", "0003_roles"),
+        ("registry", "0004_history_change_reason_text"),
     ]
 
     operations = [
