@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from coaching import selectors, services
+from coaching.indicators import INDICATORS
 from coaching.models import (
     Assessment,
     Attendance,
@@ -592,6 +593,23 @@ def test_staf_verify_a_candidate_with_what_the_rule_found(programme, staf, make_
     assert enrolment.verified_by == staf
     assert enrolment.verification_note == "NIB dan toko daring dicek"
     assert enrolment.verified_criteria == "NIB baru; mulai berjualan daring"
+
+
+def test_a_candidate_that_met_every_criterion_keeps_them_all_in_its_history(programme, staf, make_candidate):
+    # Class up, all ten indicators and turnover growth: far longer than a short history column holds.
+    enrolment = EnrolmentFactory(programme=programme)
+    make_candidate(enrolment, turnover=3_000_000_000, **dict.fromkeys(INDICATORS, True))
+    long_reason = "Omzet dan dokumen diragukan setelah kunjungan ulang ke tempat usaha. " * 3
+
+    services.enrolment_verify_naik_kelas(enrolment=enrolment, user=staf, note="Semua bukti dicek")
+    services.enrolment_withdraw_verification(enrolment=enrolment, user=staf, reason=long_reason)
+
+    verification, withdrawal = enrolment.history.order_by("history_id")[1:]
+    assert verification.history_change_reason.startswith(
+        "Diverifikasi naik kelas: kelas naik dari mikro ke kecil;"
+    )
+    assert verification.history_change_reason.endswith("omzet naik 2400 %")  # 120 juta → 3 miliar
+    assert withdrawal.history_change_reason == f"Verifikasi naik kelas dicabut: {long_reason.strip()}"
 
 
 def test_an_enrolment_cannot_be_verified_twice(programme, staf, make_candidate):
