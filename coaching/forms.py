@@ -12,6 +12,7 @@ from .selectors import pendamping_list
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+EVIDENCE_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
 def _helper(*layout) -> FormHelper:
@@ -147,8 +148,15 @@ class VerifyForm(forms.Form):
 
     def clean_evidence(self):
         evidence = self.cleaned_data.get("evidence")
-        if evidence and evidence.size > EVIDENCE_MAX_BYTES:
+        if not evidence:
+            return evidence
+        if evidence.size > EVIDENCE_MAX_BYTES:
             raise forms.ValidationError("Berkas bukti paling besar 5 MB.")
+        # The name can lie; the first bytes of a PDF, PNG or JPEG cannot.
+        head = evidence.read(8)
+        evidence.seek(0)
+        if not head.startswith(EVIDENCE_SIGNATURES):
+            raise forms.ValidationError("Isi berkas bukan PDF, JPG atau PNG yang sah.")
         return evidence
 
 

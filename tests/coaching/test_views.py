@@ -688,6 +688,21 @@ def test_staf_verifies_a_candidate_with_a_pdf_as_evidence(client_for, staf, cand
     assert b"".join(download.streaming_content) == PDF
 
 
+def test_a_program_file_renamed_to_pdf_is_refused_by_its_content(client_for, candidate, media_root):
+    evidence = SimpleUploadedFile("bukti.pdf", b"MZ\x90\x00" + b"\x00" * 64, content_type="application/pdf")
+
+    response = client_for("staf").post(
+        reverse("coaching:enrolment_verify", args=[candidate.pk]),
+        {"note": "Diperiksa", "verified_on": "2024-07-01", "evidence": evidence},
+        follow=True,
+    )
+
+    assert "Isi berkas bukan PDF, JPG atau PNG yang sah." in messages_of(response)
+    candidate.refresh_from_db()
+    assert candidate.status == Enrolment.Status.ACTIVE
+    assert not list(media_root.rglob("*.pdf"))
+
+
 def test_a_program_file_as_evidence_is_refused_in_indonesian(client_for, candidate, media_root):
     evidence = SimpleUploadedFile("bukti.exe", b"MZ\x90\x00", content_type="application/octet-stream")
 
