@@ -2,9 +2,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from registry.forms import DATE_INPUT
 from registry.models import Kecamatan, Sector
 
-from .forms import DATE, PendampingChoiceField
+from .forms import PendampingChoiceField
 from .models import CoachingSession, Enrolment, Programme, Topic
 from .selectors import pendamping_list
 
@@ -56,10 +57,10 @@ class SessionFilter(django_filters.FilterSet):
         queryset=Programme.objects.all(), label="Program", empty_label="Semua"
     )
     held_from = django_filters.DateFilter(
-        field_name="held_on", lookup_expr="gte", label="Dari tanggal", widget=DATE
+        field_name="held_on", lookup_expr="gte", label="Dari tanggal", widget=DATE_INPUT
     )
     held_to = django_filters.DateFilter(
-        field_name="held_on", lookup_expr="lte", label="Sampai tanggal", widget=DATE
+        field_name="held_on", lookup_expr="lte", label="Sampai tanggal", widget=DATE_INPUT
     )
     kecamatan = django_filters.ModelChoiceFilter(queryset=Kecamatan.objects.all(), empty_label="Semua")
     kind = django_filters.ChoiceFilter(

@@ -4,13 +4,12 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 
 from registry.fields import RupiahField
-from registry.forms import DesaSelect, desa_grouped_choices
+from registry.forms import DATE_INPUT, ModelFieldsMixin, use_desa_select
 
 from .indicators import INDICATORS
 from .models import Assessment, Association, CoachingSession, Event, EventParticipant, Programme, Topic
 from .selectors import pendamping_list
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EVIDENCE_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
@@ -32,7 +31,7 @@ class PendampingChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.username
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(ModelFieldsMixin, forms.ModelForm):
     budget_ceiling = RupiahField(label="Pagu anggaran (Rp)", min_value=0)
     planned_sessions_total = forms.IntegerField(
         label="Rencana jumlah sesi (seluruh kecamatan)",
@@ -54,7 +53,7 @@ class ProgrammeForm(forms.ModelForm):
             "min_new_indicators",
             "turnover_growth_percent",
         ]
-        widgets = {"starts_on": DATE, "ends_on": DATE}
+        widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,10 +65,6 @@ class ProgrammeForm(forms.ModelForm):
             Fieldset("Aturan naik kelas", _row("min_new_indicators", "turnover_growth_percent")),
             *(["planned_sessions_total"] if not self.instance.pk else []),
         )  # fmt: skip
-
-    @property
-    def model_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class KecamatanPlanForm(forms.Form):
@@ -97,7 +92,7 @@ class EnrolForm(forms.Form):
         error_messages={"required": "Centang paling sedikit satu usaha."},
     )
     pendamping = PendampingChoiceField(queryset=None, required=False, empty_label="(belum ditentukan)")
-    enrolled_on = forms.DateField(label="Tanggal masuk kelompok binaan", widget=DATE)
+    enrolled_on = forms.DateField(label="Tanggal masuk kelompok binaan", widget=DATE_INPUT)
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,7 +131,7 @@ class VerifyForm(forms.Form):
         max_length=2000,
         help_text="Apa yang diperiksa: dokumen, kunjungan, bukti omzet.",
     )
-    verified_on = forms.DateField(label="Tanggal naik kelas", widget=DATE)
+    verified_on = forms.DateField(label="Tanggal naik kelas", widget=DATE_INPUT)
     evidence = forms.FileField(
         label="Berkas bukti (opsional)",
         required=False,
@@ -160,14 +155,14 @@ class VerifyForm(forms.Form):
         return evidence
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(ModelFieldsMixin, forms.ModelForm):
     turnover = RupiahField(label="Omzet per tahun (Rp)", required=False, min_value=0)
     capital = RupiahField(label="Modal usaha tanpa tanah & bangunan (Rp)", required=False, min_value=0)
 
     class Meta:
         model = Assessment
         fields = ["assessed_on", "turnover", "capital", "employees", *INDICATORS, "notes"]
-        widgets = {"assessed_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"assessed_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,12 +173,8 @@ class AssessmentForm(forms.ModelForm):
             "notes",
         )
 
-    @property
-    def model_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
-
-class SessionForm(forms.ModelForm):
+class SessionForm(ModelFieldsMixin, forms.ModelForm):
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -203,7 +194,7 @@ class SessionForm(forms.ModelForm):
         model = CoachingSession
         fields = ["held_on", "kind", "topics", "kecamatan", "desa", "venue", "pendamping", "speaker", "notes"]
         widgets = {
-            "held_on": DATE,
+            "held_on": DATE_INPUT,
             "kecamatan": forms.Select(attrs={"data-kecamatan-select": ""}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
@@ -213,13 +204,7 @@ class SessionForm(forms.ModelForm):
         self.fields["pendamping"].queryset = pendamping_list()
         if self.instance.pk:
             self.fields["hours"].initial = self.instance.duration_minutes / 60
-        choices, kecamatan_of = desa_grouped_choices()
-        self.fields["desa"].widget = DesaSelect(
-            choices=[("", "(pilih desa)"), *choices],
-            kecamatan_of=kecamatan_of,
-            attrs={"data-desa-select": ""},
-        )
-        self.fields["desa"].choices = [("", "(pilih desa)"), *choices]
+        use_desa_select(self.fields["desa"], empty_label="(pilih desa)")
         may_pick_pendamping = user.has_perm("coaching.record_for_any_business")
         if not may_pick_pendamping:
             del self.fields["pendamping"]
@@ -242,18 +227,18 @@ class SessionForm(forms.ModelForm):
 
     @property
     def model_fields(self) -> dict:
-        fields = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        fields = super().model_fields
         del fields["topics"]
         fields["duration_minutes"] = round(self.cleaned_data["hours"] * 60)
         return fields
 
 
-class EventForm(forms.ModelForm):
+class EventForm(ModelFieldsMixin, forms.ModelForm):
     class Meta:
         model = Event
         fields = ["programme", "kind", "name", "held_on", "kecamatan", "desa", "venue", "partner", "notes"]
         widgets = {
-            "held_on": DATE,
+            "held_on": DATE_INPUT,
             "kecamatan": forms.Select(attrs={"data-kecamatan-select": ""}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
@@ -261,13 +246,7 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].empty_label = None
-        choices, kecamatan_of = desa_grouped_choices()
-        self.fields["desa"].widget = DesaSelect(
-            choices=[("", "(pilih desa)"), *choices],
-            kecamatan_of=kecamatan_of,
-            attrs={"data-desa-select": ""},
-        )
-        self.fields["desa"].choices = [("", "(pilih desa)"), *choices]
+        use_desa_select(self.fields["desa"], empty_label="(pilih desa)")
         self.helper = _helper(
             _row("programme", "kind"),
             "name",
@@ -277,30 +256,22 @@ class EventForm(forms.ModelForm):
             "notes",
         )
 
-    @property
-    def model_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label="Hasil", choices=EventParticipant.Outcome.choices)
     nib = forms.CharField(label="NIB yang terbit", required=False, max_length=20)
-    outcome_on = forms.DateField(label="Tanggal", widget=DATE)
+    outcome_on = forms.DateField(label="Tanggal", widget=DATE_INPUT)
 
 
-class AssociationForm(forms.ModelForm):
+class AssociationForm(ModelFieldsMixin, forms.ModelForm):
     class Meta:
         model = Association
         fields = ["name", "sector", "contact", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
-
-    @property
-    def model_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class MembershipForm(forms.Form):
     association = forms.ModelChoiceField(
         queryset=Association.objects.all(), label="Asosiasi", empty_label=None
     )
-    joined_on = forms.DateField(label="Tanggal bergabung", widget=DATE)
+    joined_on = forms.DateField(label="Tanggal bergabung", widget=DATE_INPUT)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from registry.formatting import tanggal
 from registry.models import Business, Kecamatan
-from registry.services import business_update
+from registry.services import business_update, save_with_history
 from registry.validators import validate_nib
 
 from .models import (
@@ -28,15 +28,6 @@ from .models import (
 from .selectors import enrolment_verdict, may_record_for
 
 
-def _save(instance, *, user=None, change_reason: str = ""):
-    instance.full_clean()
-    if user is not None:
-        instance._history_user = user
-    instance._change_reason = change_reason or None
-    instance.save()
-    return instance
-
-
 def even_plan(total: int, kecamatan_ids: list[int]) -> dict[int, int]:
     """Spread `total` sessions evenly; the first kecamatan (by name) take the remainder one each."""
     base, remainder = divmod(total, len(kecamatan_ids))
@@ -48,7 +39,7 @@ def even_plan(total: int, kecamatan_ids: list[int]) -> dict[int, int]:
 
 @transaction.atomic
 def programme_create(*, user, fields: dict, planned_sessions_total: int) -> Programme:
-    programme = _save(Programme(**fields), user=user, change_reason="Program dibuat")
+    programme = save_with_history(Programme(**fields), user=user, change_reason="Program dibuat")
     kecamatan_ids = list(Kecamatan.objects.order_by("name").values_list("id", flat=True))
     plan = even_plan(planned_sessions_total, kecamatan_ids)
     KecamatanPlan.objects.bulk_create(
@@ -63,7 +54,7 @@ def programme_update(*, programme: Programme, user, fields: dict) -> Programme:
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     for name, value in fields.items():
         setattr(programme, name, value)
-    return _save(programme, user=user, change_reason="Data program diubah")
+    return save_with_history(programme, user=user, change_reason="Data program diubah")
 
 
 @transaction.atomic
@@ -115,7 +106,7 @@ def enrolment_create_many(
         enrolment = Enrolment(
             programme=programme, business=business, pendamping=pendamping, enrolled_on=enrolled_on
         )
-        enrolments.append(_save(enrolment, user=user, change_reason="Masuk kelompok binaan"))
+        enrolments.append(save_with_history(enrolment, user=user, change_reason="Masuk kelompok binaan"))
     return enrolments
 
 
@@ -125,7 +116,7 @@ def enrolment_assign_pendamping(*, enrolment: Enrolment, pendamping, user) -> En
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     enrolment.pendamping = pendamping
     name = pendamping.get_full_name() or pendamping.username if pendamping else "—"
-    return _save(enrolment, user=user, change_reason=f"Pendamping diganti: {name}")
+    return save_with_history(enrolment, user=user, change_reason=f"Pendamping diganti: {name}")
 
 
 @transaction.atomic
@@ -139,7 +130,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, user, reason: str) -> Enrolment:
         raise ValidationError("Hanya peserta yang masih aktif dibina yang bisa dinyatakan mundur.")
     enrolment.status = Enrolment.Status.WITHDRAWN
     enrolment.withdrawal_reason = reason
-    return _save(enrolment, user=user, change_reason=f"Mundur dari program: {reason}")
+    return save_with_history(enrolment, user=user, change_reason=f"Mundur dari program: {reason}")
 
 
 @transaction.atomic
@@ -178,7 +169,7 @@ def enrolment_verify_naik_kelas(
     enrolment.verified_criteria = "; ".join(verdict.criteria)
     if evidence:
         enrolment.evidence = evidence
-    return _save(
+    return save_with_history(
         enrolment, user=user, change_reason=f"Diverifikasi naik kelas: {enrolment.verified_criteria}"
     )
 
@@ -199,7 +190,7 @@ def enrolment_withdraw_verification(*, enrolment: Enrolment, user, reason: str) 
     enrolment.verification_note = ""
     enrolment.verified_criteria = ""
     enrolment.evidence = ""
-    return _save(enrolment, user=user, change_reason=f"Verifikasi naik kelas dicabut: {reason}")
+    return save_with_history(enrolment, user=user, change_reason=f"Verifikasi naik kelas dicabut: {reason}")
 
 
 # --- assessments -----------------------------------------------------------------------------
@@ -231,7 +222,7 @@ def assessment_record(*, enrolment: Enrolment, user, fields: dict) -> Assessment
                 {"assessed_on": f"Penilaian lanjutan tidak boleh sebelum penilaian awal ({first})."}
             )
         assessment.kind = Assessment.Kind.FOLLOW_UP
-    return _save(assessment, user=user, change_reason=assessment.get_kind_display())
+    return save_with_history(assessment, user=user, change_reason=assessment.get_kind_display())
 
 
 # --- sessions and attendance -----------------------------------------------------------------
@@ -287,7 +278,7 @@ def session_record(*, user, fields: dict, topics, attendees: Iterable[Business] 
     if not user.has_perm("coaching.record_for_any_business"):
         session.pendamping = user
     _check_pendamping(session.pendamping)
-    _save(session, user=user, change_reason="Sesi dicatat")
+    save_with_history(session, user=user, change_reason="Sesi dicatat")
     session.topics.set(topics)
     _add_attendances(session, list(attendees), user)
     return session
@@ -304,7 +295,7 @@ def session_update(*, session: CoachingSession, user, fields: dict, topics) -> C
     _check_pendamping(session.pendamping)
     if not topics:
         raise ValidationError({"topics": "Pilih paling sedikit satu topik."})
-    _save(session, user=user, change_reason="Sesi diubah")
+    save_with_history(session, user=user, change_reason="Sesi diubah")
     session.topics.set(topics)
     return session
 
@@ -333,7 +324,7 @@ CERTIFICATE_FLAGS = {
 
 @transaction.atomic
 def event_create(*, user, fields: dict) -> Event:
-    return _save(Event(**fields), user=user, change_reason="Kegiatan dicatat")
+    return save_with_history(Event(**fields), user=user, change_reason="Kegiatan dicatat")
 
 
 @transaction.atomic
@@ -341,7 +332,7 @@ def event_update(*, event: Event, user, fields: dict) -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
     for name, value in fields.items():
         setattr(event, name, value)
-    return _save(event, user=user, change_reason="Kegiatan diubah")
+    return save_with_history(event, user=user, change_reason="Kegiatan diubah")
 
 
 @transaction.atomic
@@ -353,7 +344,7 @@ def event_add_participants(*, event: Event, businesses: Iterable[Business], user
         if business.pk in present:
             continue
         participant = EventParticipant(event=event, business=business, outcome_on=event.held_on)
-        _save(participant, user=user, change_reason=f"Terdaftar di {event}")
+        save_with_history(participant, user=user, change_reason=f"Terdaftar di {event}")
         added += 1
     return added
 
@@ -414,7 +405,9 @@ def event_participant_set_outcome(
         )
     participant.outcome = outcome
     participant.outcome_on = outcome_on
-    return _save(participant, user=user, change_reason=f"{participant.get_outcome_display()} — {event}")
+    return save_with_history(
+        participant, user=user, change_reason=f"{participant.get_outcome_display()} — {event}"
+    )
 
 
 # --- associations ----------------------------------------------------------------------------
@@ -422,7 +415,7 @@ def event_participant_set_outcome(
 
 @transaction.atomic
 def association_create(*, user, fields: dict) -> Association:
-    return _save(Association(**fields))
+    return save_with_history(Association(**fields))
 
 
 @transaction.atomic
@@ -432,7 +425,7 @@ def membership_add(
     if Membership.objects.filter(association=association, business=business).exists():
         raise ValidationError(f"{business.name} sudah menjadi anggota {association}.")
     membership = Membership(association=association, business=business, joined_on=joined_on, recorded_by=user)
-    return _save(membership, user=user, change_reason=f"Bergabung dengan {association}")
+    return save_with_history(membership, user=user, change_reason=f"Bergabung dengan {association}")
 
 
 @transaction.atomic

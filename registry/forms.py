@@ -21,6 +21,24 @@ class DesaSelect(forms.Select):
         return option
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ModelFieldsMixin:
+    """`model_fields`: the cleaned values of the model's fields on this form, for a service to save."""
+
+    @property
+    def model_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+
+def use_desa_select(field, *, empty_label="---------"):
+    """Make a desa field a select grouped by kecamatan that app.js narrows to the chosen kecamatan."""
+    choices, kecamatan_of = desa_grouped_choices()
+    field.widget = DesaSelect(kecamatan_of=kecamatan_of, attrs={"data-desa-select": ""})
+    field.choices = [("", empty_label), *choices]
+
+
 def desa_grouped_choices():
     """Desa choices grouped by kecamatan, plus the desa → kecamatan map for DesaSelect."""
     groups: dict[str, list] = {}
@@ -32,7 +50,7 @@ def desa_grouped_choices():
     return list(groups.items()), kecamatan_of
 
 
-class BusinessForm(forms.ModelForm):
+class BusinessForm(ModelFieldsMixin, forms.ModelForm):
     turnover = RupiahField(
         label="Omzet per tahun (Rp)",
         required=False,
@@ -94,7 +112,7 @@ class BusinessForm(forms.ModelForm):
             "status",
         ]
         widgets = {
-            "registered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "registered_on": DATE_INPUT,
             "owner_nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
             "nib": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 13}),
         }
@@ -105,9 +123,7 @@ class BusinessForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices, kecamatan_of = desa_grouped_choices()
-        self.fields["desa"].widget = DesaSelect(kecamatan_of=kecamatan_of, attrs={"data-desa-select": ""})
-        self.fields["desa"].choices = [("", "---------"), *choices]
+        use_desa_select(self.fields["desa"])
         self.fields["kecamatan"].widget.attrs["data-kecamatan-select"] = ""
         self.kbli_choices = KbliCode.objects.all()
         self.helper = FormHelper()
@@ -176,7 +192,3 @@ class BusinessForm(forms.ModelForm):
         if cleaned.get("save_anyway") and not cleaned.get("save_anyway_reason", "").strip():
             self.add_error("save_anyway_reason", "Tulis alasan mengapa tetap disimpan.")
         return cleaned
-
-    @property
-    def model_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}

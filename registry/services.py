@@ -10,18 +10,20 @@ from .roles import ADMIN, ROLES
 User = get_user_model()
 
 
-def _save_with_history(business: Business, *, user, change_reason: str) -> Business:
-    business.full_clean()
-    business._history_user = user
-    business._change_reason = change_reason or None
-    business.save()
-    return business
+def save_with_history(instance, *, user=None, change_reason: str = ""):
+    """Validate and save a row, recording who changed it and why in its history (the apps' writers use it)."""
+    instance.full_clean()
+    if user is not None:
+        instance._history_user = user
+    instance._change_reason = change_reason or None
+    instance.save()
+    return instance
 
 
 @transaction.atomic
 def business_create(*, user, fields: dict, change_reason: str = "") -> Business:
     business = Business(**fields)
-    return _save_with_history(business, user=user, change_reason=change_reason or "Didaftarkan ke registri")
+    return save_with_history(business, user=user, change_reason=change_reason or "Didaftarkan ke registri")
 
 
 @transaction.atomic
@@ -29,7 +31,7 @@ def business_update(*, business: Business, user, fields: dict, change_reason: st
     business = Business.objects.select_for_update().get(pk=business.pk)
     for name, value in fields.items():
         setattr(business, name, value)
-    return _save_with_history(business, user=user, change_reason=change_reason)
+    return save_with_history(business, user=user, change_reason=change_reason)
 
 
 @transaction.atomic
