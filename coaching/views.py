@@ -45,6 +45,31 @@ def _report(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _submitted(request, form, save):
+    """Hand a valid POSTed form to `save` (a service call) and return what it returns.
+
+    None when there is nothing to save yet or the service refused: its reasons are then on the form,
+    by field, and the page shows the form again with nothing changed.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as error:
+        _report(form, error)
+        return None
+
+
+def _pick_page(request, search, results, form, *, title, back, submit, help=""):
+    """The registry search with tick boxes, for adding attendees, drive participants and members."""
+    return render(
+        request,
+        "coaching/pick_businesses.html",
+        {"search": search, "results": results, "form": form, "limit": PICK_LIMIT,
+         "title": title, "back": back, "submit": submit, "help": help},
+    )  # fmt: skip
+
+
 def _get_enrolment_for_user(request, pk, *, write=False) -> Enrolment:
     """The enrolment; for writing, only staf or the business's own pendamping may have it."""
     enrolment = get_object_or_404(
@@ -78,8 +103,9 @@ def _business_search(request, queryset):
     return search, results
 
 
-def _picked(request, queryset, form) -> list[Business]:
-    return list(queryset.filter(pk__in=form.cleaned_data["business"]))
+def _picked(data) -> list[Business]:
+    """The businesses ticked on a pick page."""
+    return list(Business.objects.filter(pk__in=data["business"]))
 
 
 # --- programmes ------------------------------------------------------------------------------
@@ -117,18 +143,16 @@ def programme_create(request):
             "ends_on": today.replace(month=12, day=31),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme = services.programme_create(
-                user=request.user,
-                fields=form.model_fields,
-                planned_sessions_total=form.cleaned_data["planned_sessions_total"],
-            )
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, f"Program “{programme}” dibuat. Periksa rencana sesi per kecamatan.")
-            return redirect("coaching:programme_plan", programme.pk)
+    programme = _submitted(
+        request,
+        form,
+        lambda data: services.programme_create(
+            user=request.user, fields=form.model_fields, planned_sessions_total=data["planned_sessions_total"]
+        ),
+    )
+    if programme:
+        messages.success(request, f"Program “{programme}” dibuat. Periksa rencana sesi per kecamatan.")
+        return redirect("coaching:programme_plan", programme.pk)
     return render(request, "coaching/programme_form.html", {"form": form})
 
 
@@ -136,14 +160,15 @@ def programme_create(request):
 def programme_edit(request, pk):
     programme = get_object_or_404(Programme, pk=pk)
     form = ProgrammeForm(request.POST or None, instance=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.programme_update(programme=programme, user=request.user, fields=form.model_fields)
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, "Perubahan program tersimpan.")
-            return redirect(programme)
+    if _submitted(
+        request,
+        form,
+        lambda data: services.programme_update(
+            programme=programme, user=request.user, fields=form.model_fields
+        ),
+    ):
+        messages.success(request, "Perubahan program tersimpan.")
+        return redirect(programme)
     return render(request, "coaching/programme_form.html", {"form": form, "programme": programme})
 
 
@@ -197,20 +222,20 @@ def enrol(request, pk):
     form = EnrolForm(
         request.POST or None, initial={"enrolled_on": default_day}, choices=request.POST.getlist("business")
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrolments = services.enrolment_create_many(
-                programme=programme,
-                businesses=_picked(request, Business.objects.all(), form),
-                pendamping=form.cleaned_data["pendamping"],
-                user=request.user,
-                enrolled_on=form.cleaned_data["enrolled_on"],
-            )
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, f"{len(enrolments)} usaha masuk kelompok binaan {programme}.")
-            return redirect(f"{reverse('coaching:enrol', args=[programme.pk])}?{request.GET.urlencode()}")
+    enrolments = _submitted(
+        request,
+        form,
+        lambda data: services.enrolment_create_many(
+            programme=programme,
+            businesses=_picked(data),
+            pendamping=data["pendamping"],
+            user=request.user,
+            enrolled_on=data["enrolled_on"],
+        ),
+    )
+    if enrolments:
+        messages.success(request, f"{len(enrolments)} usaha masuk kelompok binaan {programme}.")
+        return redirect(f"{reverse('coaching:enrol', args=[programme.pk])}?{request.GET.urlencode()}")
     return render(
         request,
         "coaching/enrol.html",
@@ -383,18 +408,18 @@ def assessment_create(request, pk):
         }
     initial["assessed_on"] = timezone.localdate()
     form = AssessmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.assessment_record(
-                enrolment=enrolment, user=request.user, fields=form.model_fields
-            )
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            verdict = selectors.enrolment_verdict(enrolment)
-            note = " Usaha ini kini kandidat naik kelas." if verdict.is_candidate else ""
-            messages.success(request, f"{assessment.get_kind_display()} tersimpan.{note}")
-            return redirect(enrolment)
+    assessment = _submitted(
+        request,
+        form,
+        lambda data: services.assessment_record(
+            enrolment=enrolment, user=request.user, fields=form.model_fields
+        ),
+    )
+    if assessment:
+        verdict = selectors.enrolment_verdict(enrolment)
+        note = " Usaha ini kini kandidat naik kelas." if verdict.is_candidate else ""
+        messages.success(request, f"{assessment.get_kind_display()} tersimpan.{note}")
+        return redirect(enrolment)
     return render(
         request,
         "coaching/assessment_form.html",
@@ -447,19 +472,19 @@ def session_create(request, pk):
         initial=initial,
         instance=CoachingSession(programme=programme, recorded_by=request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_record(
-                user=request.user,
-                fields={"programme": programme, **form.model_fields},
-                topics=form.cleaned_data["topics"],
-                attendees=Business.objects.filter(pk__in=form.cleaned_data["attendees"]),
-            )
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, f"Sesi tersimpan dengan {session.attendances.count()} peserta hadir.")
-            return redirect(session)
+    session = _submitted(
+        request,
+        form,
+        lambda data: services.session_record(
+            user=request.user,
+            fields={"programme": programme, **form.model_fields},
+            topics=data["topics"],
+            attendees=Business.objects.filter(pk__in=data["attendees"]),
+        ),
+    )
+    if session:
+        messages.success(request, f"Sesi tersimpan dengan {session.attendances.count()} peserta hadir.")
+        return redirect(session)
     return render(request, "coaching/session_form.html", {"form": form, "programme": programme})
 
 
@@ -482,19 +507,15 @@ def session_detail(request, pk):
 def session_edit(request, pk):
     session = _get_session_for_user(request, pk, write=True)
     form = SessionForm(request.POST or None, user=request.user, instance=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_update(
-                session=session,
-                user=request.user,
-                fields=form.model_fields,
-                topics=form.cleaned_data["topics"],
-            )
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, "Perubahan sesi tersimpan.")
-            return redirect(session)
+    if _submitted(
+        request,
+        form,
+        lambda data: services.session_update(
+            session=session, user=request.user, fields=form.model_fields, topics=data["topics"]
+        ),
+    ):
+        messages.success(request, "Perubahan sesi tersimpan.")
+        return redirect(session)
     return render(
         request,
         "coaching/session_form.html",
@@ -508,29 +529,23 @@ def session_add_attendees(request, pk):
     candidates = Business.objects.exclude(attendances__session=session).exclude(status=Business.Status.CLOSED)
     search, results = _business_search(request, candidates)
     form = PickForm(request.POST or None, choices=request.POST.getlist("business"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            added = services.attendance_add(
-                session=session, businesses=_picked(request, Business.objects.all(), form), user=request.user
-            )
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, f"{added} peserta ditambahkan ke daftar hadir.")
-            return redirect(session)
-    return render(
+    added = _submitted(
         request,
-        "coaching/pick_businesses.html",
-        {
-            "search": search,
-            "results": results,
-            "form": form,
-            "limit": PICK_LIMIT,
-            "title": "Tambah peserta hadir",
-            "back": session,
-            "submit": "Catat hadir",
-            "help": "Usaha dari kelompok binaan maupun dari luar kelompok binaan (tamu) bisa ditambahkan.",
-        },
+        form,
+        lambda data: services.attendance_add(session=session, businesses=_picked(data), user=request.user),
+    )
+    if added is not None:
+        messages.success(request, f"{added} peserta ditambahkan ke daftar hadir.")
+        return redirect(session)
+    return _pick_page(
+        request,
+        search,
+        results,
+        form,
+        title="Tambah peserta hadir",
+        back=session,
+        submit="Catat hadir",
+        help="Usaha dari kelompok binaan maupun dari luar kelompok binaan (tamu) bisa ditambahkan.",
     )
 
 
@@ -559,14 +574,12 @@ def event_create(request):
     form = EventForm(
         request.POST or None, initial={"programme": programme, "partner": "DPMPTSP Kabupaten Blitar"}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(user=request.user, fields=form.model_fields)
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, f"Kegiatan “{event}” tercatat. Tambahkan pesertanya.")
-            return redirect(event)
+    event = _submitted(
+        request, form, lambda data: services.event_create(user=request.user, fields=form.model_fields)
+    )
+    if event:
+        messages.success(request, f"Kegiatan “{event}” tercatat. Tambahkan pesertanya.")
+        return redirect(event)
     return render(request, "coaching/event_form.html", {"form": form})
 
 
@@ -574,14 +587,13 @@ def event_create(request):
 def event_edit(request, pk):
     event = get_object_or_404(Event, pk=pk)
     form = EventForm(request.POST or None, instance=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(event=event, user=request.user, fields=form.model_fields)
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, "Perubahan kegiatan tersimpan.")
-            return redirect(event)
+    if _submitted(
+        request,
+        form,
+        lambda data: services.event_update(event=event, user=request.user, fields=form.model_fields),
+    ):
+        messages.success(request, "Perubahan kegiatan tersimpan.")
+        return redirect(event)
     return render(request, "coaching/event_form.html", {"form": form, "event": event})
 
 
@@ -608,25 +620,18 @@ def event_add_participants(request, pk):
     candidates = Business.objects.exclude(event_participations__event=event)
     search, results = _business_search(request, candidates)
     form = PickForm(request.POST or None, choices=request.POST.getlist("business"))
-    if request.method == "POST" and form.is_valid():
-        added = services.event_add_participants(
-            event=event, businesses=_picked(request, Business.objects.all(), form), user=request.user
-        )
+    added = _submitted(
+        request,
+        form,
+        lambda data: services.event_add_participants(
+            event=event, businesses=_picked(data), user=request.user
+        ),
+    )
+    if added is not None:
         messages.success(request, f"{added} peserta terdaftar di {event}.")
         return redirect(event)
-    return render(
-        request,
-        "coaching/pick_businesses.html",
-        {
-            "search": search,
-            "results": results,
-            "form": form,
-            "limit": PICK_LIMIT,
-            "title": f"Tambah peserta: {event}",
-            "back": event,
-            "submit": "Daftarkan",
-            "help": "",
-        },
+    return _pick_page(
+        request, search, results, form, title=f"Tambah peserta: {event}", back=event, submit="Daftarkan"
     )
 
 
@@ -666,8 +671,10 @@ def association_list(request):
 @permission_required("coaching.add_association", raise_exception=True)
 def association_create(request):
     form = AssociationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        association = services.association_create(user=request.user, fields=form.model_fields)
+    association = _submitted(
+        request, form, lambda data: services.association_create(user=request.user, fields=form.model_fields)
+    )
+    if association:
         messages.success(request, f"Asosiasi “{association}” tercatat.")
         return redirect(association)
     return render(request, "coaching/association_form.html", {"form": form})
@@ -690,30 +697,26 @@ def association_add_members(request, pk):
     candidates = Business.objects.exclude(memberships__association=association)
     search, results = _business_search(request, candidates)
     form = PickForm(request.POST or None, choices=request.POST.getlist("business"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.memberships_add(
-                association=association,
-                businesses=_picked(request, Business.objects.all(), form),
-                joined_on=timezone.localdate(),
-                user=request.user,
-            )
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, "Anggota baru tercatat.")
-            return redirect(association)
-    return render(
+    added = _submitted(
         request,
-        "coaching/pick_businesses.html",
-        {
-            "search": search,
-            "results": results,
-            "form": form,
-            "limit": PICK_LIMIT,
-            "title": f"Tambah anggota: {association}",
-            "back": association,
-            "submit": "Jadikan anggota",
-            "help": "Tanggal bergabung dicatat hari ini.",
-        },
+        form,
+        lambda data: services.memberships_add(
+            association=association,
+            businesses=_picked(data),
+            joined_on=timezone.localdate(),
+            user=request.user,
+        ),
+    )
+    if added is not None:
+        messages.success(request, "Anggota baru tercatat.")
+        return redirect(association)
+    return _pick_page(
+        request,
+        search,
+        results,
+        form,
+        title=f"Tambah anggota: {association}",
+        back=association,
+        submit="Jadikan anggota",
+        help="Tanggal bergabung dicatat hari ini.",
     )
