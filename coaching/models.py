@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from registry.models import Business, Desa, Kecamatan, Sector
+from registry.models import Business, Desa, Kecamatan, Sector, desa_outside_kecamatan
 from registry.sizes import SIZE_CLASS_CHOICES, SIZE_CLASS_LABELS, decide_size_class
 
 from .indicators import INDICATORS
@@ -333,8 +333,7 @@ class CoachingSession(models.Model):
                 f"Tanggal di luar masa program ({self.programme.starts_on:%d-%m-%Y} s.d. "
                 f"{self.programme.ends_on:%d-%m-%Y})."
             )
-        if self.desa_id and self.kecamatan_id and self.desa.kecamatan_id != self.kecamatan_id:
-            errors["desa"] = f"Desa {self.desa.name} tidak terletak di Kecamatan {self.kecamatan.name}."
+        errors.update(desa_outside_kecamatan(self))
         if errors:
             raise ValidationError(errors)
 
@@ -416,8 +415,7 @@ class Event(models.Model):
         errors = {}
         if self.held_on and self.programme_id and not self.programme.covers(self.held_on):
             errors["held_on"] = "Tanggal di luar masa program."
-        if self.desa_id and self.kecamatan_id and self.desa.kecamatan_id != self.kecamatan_id:
-            errors["desa"] = f"Desa {self.desa.name} tidak terletak di Kecamatan {self.kecamatan.name}."
+        errors.update(desa_outside_kecamatan(self))
         if errors:
             raise ValidationError(errors)
 

@@ -45,6 +45,13 @@ class Desa(models.Model):
         return self.name
 
 
+def desa_outside_kecamatan(row) -> dict:
+    """{"desa": message} when a row's desa does not lie in its kecamatan (for a model's clean())."""
+    if row.desa_id and row.kecamatan_id and row.desa.kecamatan_id != row.kecamatan_id:
+        return {"desa": f"Desa {row.desa.name} tidak terletak di Kecamatan {row.kecamatan.name}."}
+    return {}
+
+
 class Sector(models.Model):
     """The office's own short list of business sectors."""
 
@@ -199,9 +206,7 @@ class Business(models.Model):
         return reverse("registry:business_detail", args=[self.pk])
 
     def clean(self):
-        errors = {}
-        if self.desa_id and self.kecamatan_id and self.desa.kecamatan_id != self.kecamatan_id:
-            errors["desa"] = f"Desa {self.desa.name} tidak terletak di Kecamatan {self.kecamatan.name}."
+        errors = desa_outside_kecamatan(self)
         this_year = timezone.localdate().year
         if self.year_founded and self.year_founded > this_year:
             errors["year_founded"] = f"Tahun berdiri tidak boleh melewati {this_year}."
