@@ -84,3 +84,28 @@ document.querySelectorAll("[data-check-all]").forEach(function (box) {
     });
   });
 });
+
+// A form that writes is sent once: a second tap on a slow phone connection would record twice.
+document.querySelectorAll('form[method="post"]').forEach(function (form) {
+  form.addEventListener("submit", function (event) {
+    if (form.dataset.sending) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sending = "1";
+    form.querySelectorAll('[type="submit"]').forEach(function (button) {
+      button.setAttribute("aria-disabled", "true");
+      button.classList.add("disabled");
+    });
+  });
+});
+// Coming back with the browser's Back button shows the page as it was left: ready to send again.
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-sending]").forEach(function (form) {
+    delete form.dataset.sending;
+    form.querySelectorAll('[type="submit"]').forEach(function (button) {
+      button.removeAttribute("aria-disabled");
+      button.classList.remove("disabled");
+    });
+  });
+});

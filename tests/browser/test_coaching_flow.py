@@ -287,3 +287,32 @@ def test_staf_records_an_issued_nib_on_a_drive_and_the_business_page_shows_it(
     expect(nib_change).to_contain_text("— → 9120001234567")
     expect(nib_change).to_contain_text("Siti")
     screenshot(page, "26-detail-usaha-nib-terbit")
+
+
+def test_a_second_tap_while_saving_does_not_send_the_form_again(page, pendamping, programme, log_in):
+    business = EnrolmentFactory(
+        programme=programme, pendamping=pendamping, enrolled_on=programme.starts_on
+    ).business
+    log_in(page, pendamping)
+    page.goto(f"/program/{programme.pk}/sesi/baru/")
+    page.get_by_label("Kualitas produk").check()
+    page.get_by_label(business.name).check()
+    save = page.get_by_role("button", name="Simpan sesi")
+    # Count the submissions that would leave the page, and keep them here: a slow connection, where
+    # the first request is still on its way when the second tap comes.
+    save.evaluate(
+        """button => {
+            window.sent = 0;
+            button.form.addEventListener("submit", event => {
+                if (!event.defaultPrevented) window.sent += 1;
+                event.preventDefault();
+            });
+        }"""
+    )
+
+    save.click()
+    save.evaluate("button => button.form.requestSubmit(button)")  # what the disabled look cannot stop
+
+    assert page.evaluate("window.sent") == 1
+    expect(save).to_have_class(re.compile("disabled"))
+    expect(save).to_have_attribute("aria-disabled", "true")
