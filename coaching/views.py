@@ -465,6 +465,17 @@ def session_create(request, pk):
     initial = {"held_on": min(today, programme.ends_on), "hours": 2}
     if not request.user.has_perm("coaching.record_for_any_business"):
         initial["kecamatan"] = _usual_kecamatan(request.user, choices)
+    # From an enrolment's page: one-to-one mentoring at that business, already ticked as present.
+    visited = choices.filter(business_id=request.GET.get("usaha") or None).select_related("business").first()
+    if visited:
+        business = visited.business
+        initial.update(
+            kind=CoachingSession.Kind.MENTORING,
+            kecamatan=business.kecamatan_id,
+            desa=business.desa_id,
+            venue=f"Tempat usaha {business.name}",
+            attendees=[business.pk],
+        )
     form = SessionForm(
         request.POST or None,
         user=request.user,

@@ -889,6 +889,41 @@ def test_a_pendamping_records_a_session_with_three_attendees(client_for, program
     assert "Sesi tersimpan dengan 3 peserta hadir." in messages_of(response)
 
 
+def test_mentoring_recorded_from_an_enrolment_page_starts_filled_in_for_that_business(
+    client_for, programme, coached
+):
+    visited = coached[0][1]
+    business = visited.business
+    enrolment_page = client_for("pendamping").get(visited.get_absolute_url())
+    shortcut = f"{reverse('coaching:session_create', args=[programme.pk])}?usaha={business.pk}"
+    assert shortcut in enrolment_page.content.decode()
+
+    response = client_for("pendamping").get(shortcut)
+
+    form = response.context["form"]
+    assert form["kind"].value() == CoachingSession.Kind.MENTORING
+    assert (form["kecamatan"].value(), form["desa"].value()) == (business.kecamatan_id, business.desa_id)
+    assert form["venue"].value() == f"Tempat usaha {business.name}"
+    html = text_of(response)
+    assert f'value="{business.pk}" id="hadir-{business.pk}" checked' in html
+    assert html.count(" checked") == 1
+
+
+def test_the_mentoring_shortcut_fills_in_nothing_for_another_pendamping_s_business(
+    client_for, programme, coached
+):
+    _, theirs = coached
+
+    response = client_for("pendamping").get(
+        f"{reverse('coaching:session_create', args=[programme.pk])}?usaha={theirs.business_id}"
+    )
+
+    form = response.context["form"]
+    assert form["kind"].value() == CoachingSession.Kind.GROUP_CLASS
+    assert form["venue"].value() in (None, "")
+    assert f'name="attendees" value="{theirs.business_id}"' not in text_of(response)
+
+
 def test_a_pendamping_only_sees_their_own_businesses_to_tick(client_for, programme, coached):
     mine, theirs = coached
 
