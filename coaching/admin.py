@@ -5,10 +5,12 @@ from .models import (
     Assessment,
     Association,
     Attendance,
+    BudgetLine,
     CoachingSession,
     Enrolment,
     Event,
     EventParticipant,
+    Expenditure,
     KecamatanPlan,
     Membership,
     Programme,
@@ -25,6 +27,10 @@ class KecamatanPlanInline(admin.TabularInline):
 class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ["year", "name", "budget_ceiling", "naik_kelas_target", "starts_on", "ends_on"]
     inlines = [KecamatanPlanInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The ceiling changes through the app, which refuses one below the budget lines' allocations.
+        return ["budget_ceiling"] if obj is not None else []
 
 
 @admin.register(Enrolment)
@@ -84,3 +90,34 @@ class AssociationAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Topic)
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(SimpleHistoryAdmin):
+    """Read-only here: lines are written through the app, whose services keep them within the ceiling."""
+
+    list_display = ["name", "programme", "category", "allocation"]
+    list_filter = ["programme", "category"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Expenditure)
+class ExpenditureAdmin(SimpleHistoryAdmin):
+    """Read-only here: spending is written through the app, whose services guard the ceiling."""
+
+    list_display = ["spent_on", "description", "budget_line", "amount", "receipt_number"]
+    list_filter = ["budget_line__programme", "budget_line__category"]
+    search_fields = ["description", "receipt_number"]
+    list_select_related = ["budget_line"]
+    date_hierarchy = "spent_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

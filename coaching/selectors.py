@@ -1,7 +1,8 @@
 """The coaching app's complex readers: querysets with their joins, and figures as database aggregates."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, F, Max, Prefetch, Q, QuerySet, Sum, Value, When
@@ -9,9 +10,10 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from registry.formatting import rupiah, share_percent, tanggal
 from registry.models import Business
 from registry.roles import PENDAMPING
-from registry.selectors import TimelineEntry
+from registry.selectors import Change, TimelineEntry
 
 from . import rules
 from .models import (
@@ -19,14 +21,17 @@ from .models import (
     Assessment,
     Association,
     Attendance,
+    BudgetLine,
     CoachingSession,
     Enrolment,
     Event,
     EventParticipant,
+    Expenditure,
     KecamatanPlan,
     Membership,
     Programme,
 )
+from .periods import QUARTER_NAMES, QUARTERS, quarter_bounds, quarter_of
 
 User = get_user_model()
 
@@ -283,6 +288,329 @@ def association_list() -> QuerySet[Association]:
         .annotate(member_count=Count("memberships"))
         .order_by("name")
     )
+
+
+# --- budget and realisation ------------------------------------------------------------------
+
+# Spending more than this many percentage points behind (or ahead of) the time elapsed is flagged.
+PACE_TOLERANCE_POINTS = 10
+
+
+def budget_lines(programme: Programme) -> QuerySet[BudgetLine]:
+    """The programme's lines with what each has spent and how many entries it has."""
+    spent = Coalesce(Sum("expenditures__amount"), 0)
+    return programme.budget_lines.annotate(
+        spent=spent, remaining=F("allocation") - spent, entries=Count("expenditures")
+    ).order_by("category", "name")
+
+
+def expenditure_list() -> QuerySet[Expenditure]:
+    return Expenditure.objects.select_related(
+        "budget_line__programme", "session__kecamatan", "event", "recorded_by"
+    ).order_by("-spent_on", "-id")
+
+
+def spending_on(target: CoachingSession | Event) -> tuple[list[Expenditure], int]:
+    """What was spent on a session or a drive, and the total."""
+    entries = list(target.expenditures.select_related("budget_line").order_by("spent_on", "id"))
+    return entries, sum(entry.amount for entry in entries)
+
+
+@dataclass
+class Pace:
+    """Spending measured against the share of the programme's time that has passed."""
+
+    spent: int
+    ceiling: int
+    elapsed_percent: Decimal
+
+    @property
+    def spent_percent(self) -> Decimal:
+        return share_percent(self.spent, self.ceiling)
+
+    @property
+    def gap(self) -> Decimal:
+        return self.spent_percent - self.elapsed_percent
+
+    @property
+    def status(self) -> str:
+        if self.gap < -PACE_TOLERANCE_POINTS:
+            return "tertinggal"
+        if self.gap > PACE_TOLERANCE_POINTS:
+            return "mendahului"
+        return "sejalan"
+
+    @property
+    def label(self) -> str:
+        return {
+            "tertinggal": "Tertinggal dari waktu",
+            "mendahului": "Lebih cepat dari waktu",
+            "sejalan": "Sejalan dengan waktu",
+        }[self.status]
+
+
+def elapsed_percent(programme: Programme, as_of: datetime.date) -> Decimal:
+    """How much of the programme's days have passed by the end of `as_of` (Asia/Jakarta dates)."""
+    days = (programme.ends_on - programme.starts_on).days + 1
+    passed = (min(as_of, programme.ends_on) - programme.starts_on).days + 1
+    return share_percent(max(passed, 0), days)
+
+
+def pace(programme: Programme, spent: int, as_of: datetime.date) -> Pace:
+    return Pace(spent, programme.budget_ceiling, elapsed_percent(programme, as_of))
+
+
+def programme_spent(programme: Programme) -> int:
+    return Expenditure.objects.filter(budget_line__programme=programme).aggregate(
+        total=Coalesce(Sum("amount"), 0)
+    )["total"]
+
+
+def default_quarter(programme: Programme, today: datetime.date | None = None) -> int:
+    """The quarter a realisation page opens on: today's while the programme runs, else its last or first."""
+    today = today or timezone.localdate()
+    return quarter_of(min(max(today, programme.starts_on), programme.ends_on))
+
+
+@dataclass
+class LineFigures:
+    """Allocation, plan and spending of one budget line (or of all of them) for a quarter."""
+
+    name: str
+    category: str
+    allocation: int
+    plan_quarter: int
+    plan_to_date: int
+    spent_quarter: int
+    spent_to_date: int
+    line: BudgetLine | None = None
+
+    @property
+    def remaining(self) -> int:
+        return self.allocation - self.spent_to_date
+
+    @property
+    def percent(self) -> Decimal:
+        return share_percent(self.spent_to_date, self.allocation)
+
+    @property
+    def quarter_percent(self) -> Decimal:
+        return share_percent(self.spent_quarter, self.plan_quarter)
+
+    @property
+    def plan_to_date_percent(self) -> Decimal:
+        return share_percent(self.spent_to_date, self.plan_to_date)
+
+
+@dataclass
+class QuarterFigures:
+    quarter: int
+    name: str
+    plan: int
+    spent: int
+    plan_cumulative: int
+    spent_cumulative: int
+
+    @property
+    def percent(self) -> Decimal:
+        return share_percent(self.spent, self.plan)
+
+
+@dataclass
+class Physical:
+    sessions: int
+    planned_sessions: int
+    kecamatan_reached: int
+    kecamatan_total: int
+    verified: int
+    target: int
+
+    @property
+    def sessions_percent(self) -> Decimal:
+        return share_percent(self.sessions, self.planned_sessions)
+
+    @property
+    def kecamatan_percent(self) -> Decimal:
+        return share_percent(self.kecamatan_reached, self.kecamatan_total)
+
+    @property
+    def verified_percent(self) -> Decimal:
+        return share_percent(self.verified, self.target)
+
+    @property
+    def average_percent(self) -> Decimal:
+        """The three indicators, each capped at 100 %, averaged: one physical figure for e-Monev."""
+        shares = [min(p, Decimal(100)) for p in (self.sessions_percent, self.kecamatan_percent,
+                                                  self.verified_percent)]  # fmt: skip
+        return Decimal(int(sum(shares) * 10) // 3) / 10
+
+
+@dataclass
+class Realisation:
+    programme: Programme
+    quarter: int
+    starts_on: datetime.date
+    ends_on: datetime.date
+    as_of: datetime.date
+    lines: list[LineFigures]
+    total: LineFigures
+    quarters: list[QuarterFigures]
+    physical: Physical
+    pace: Pace
+    unallocated: int = field(default=0)
+
+    @property
+    def quarter_name(self) -> str:
+        return QUARTER_NAMES[self.quarter]
+
+    @property
+    def ceiling_remaining(self) -> int:
+        return self.programme.budget_ceiling - self.total.spent_to_date
+
+    @property
+    def cost_per_session(self) -> int | None:
+        return self.total.spent_to_date // self.physical.sessions if self.physical.sessions else None
+
+    @property
+    def cost_per_verified(self) -> int | None:
+        return self.total.spent_to_date // self.physical.verified if self.physical.verified else None
+
+
+def realisation(programme: Programme, quarter: int, today: datetime.date | None = None) -> Realisation:
+    """Financial and physical realisation of a programme for a quarter and cumulatively to its end.
+
+    Five queries whatever the number of lines, entries or sessions.
+    """
+    today = today or timezone.localdate()
+    starts_on, ends_on = quarter_bounds(programme.year, quarter)
+    in_quarter = Q(expenditures__spent_on__range=(starts_on, ends_on))
+    to_date = Q(expenditures__spent_on__lte=ends_on)
+    lines = []
+    for line in programme.budget_lines.annotate(
+        spent_quarter=Coalesce(Sum("expenditures__amount", filter=in_quarter), 0),
+        spent_to_date=Coalesce(Sum("expenditures__amount", filter=to_date), 0),
+    ).order_by("category", "name"):
+        lines.append(
+            LineFigures(
+                name=line.name,
+                category=line.get_category_display(),
+                allocation=line.allocation,
+                plan_quarter=line.plan_for(quarter),
+                plan_to_date=sum(line.plan_for(q) for q in QUARTERS if q <= quarter),
+                spent_quarter=line.spent_quarter,
+                spent_to_date=line.spent_to_date,
+                line=line,
+            )
+        )
+    total = LineFigures(
+        name="Jumlah",
+        category="",
+        **{key: sum(getattr(row, key) for row in lines)
+           for key in ("allocation", "plan_quarter", "plan_to_date", "spent_quarter", "spent_to_date")},
+    )  # fmt: skip
+
+    by_quarter = Expenditure.objects.filter(budget_line__programme=programme).aggregate(
+        **{
+            f"q{q}": Coalesce(Sum("amount", filter=Q(spent_on__range=quarter_bounds(programme.year, q))), 0)
+            for q in QUARTERS
+        }
+    )
+    quarters, plan_cumulative, spent_cumulative = [], 0, 0
+    for q in QUARTERS:
+        plan = sum(row.line.plan_for(q) for row in lines)
+        plan_cumulative += plan
+        spent_cumulative += by_quarter[f"q{q}"]
+        quarters.append(
+            QuarterFigures(q, QUARTER_NAMES[q], plan, by_quarter[f"q{q}"], plan_cumulative, spent_cumulative)
+        )
+
+    sessions = programme.sessions.filter(held_on__lte=ends_on).aggregate(
+        count=Count("id"), kecamatan=Count("kecamatan", distinct=True)
+    )
+    plans = programme.kecamatan_plans.aggregate(
+        planned=Coalesce(Sum("planned_sessions"), 0), kecamatan=Count("id")
+    )
+    verified = programme.enrolments.filter(
+        status=Enrolment.Status.NAIK_KELAS, verified_on__lte=ends_on
+    ).count()
+    physical = Physical(
+        sessions=sessions["count"],
+        planned_sessions=plans["planned"],
+        kecamatan_reached=sessions["kecamatan"],
+        kecamatan_total=plans["kecamatan"],
+        verified=verified,
+        target=programme.naik_kelas_target,
+    )
+    as_of = min(today, ends_on)
+    return Realisation(
+        programme=programme,
+        quarter=quarter,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        as_of=as_of,
+        lines=lines,
+        total=total,
+        quarters=quarters,
+        physical=physical,
+        pace=pace(programme, total.spent_to_date, as_of),
+        unallocated=programme.budget_ceiling - total.allocation,
+    )
+
+
+def expenditure_history(expenditure: Expenditure) -> list[TimelineEntry]:
+    """The entry as recorded and every correction to it (old → new), newest first."""
+    records = list(expenditure.history.select_related("history_user").order_by("history_date", "history_id"))
+    lines = dict(
+        BudgetLine.objects.filter(programme_id=expenditure.budget_line.programme_id)
+        .order_by()
+        .values_list("id", "name")
+    )
+    session_ids = {record.session_id for record in records if record.session_id}
+    event_ids = {record.event_id for record in records if record.event_id}
+    sessions = CoachingSession.objects.filter(pk__in=session_ids).select_related("kecamatan")
+    related = {
+        "budget_line": lines,
+        "session": {session.pk: str(session) for session in sessions},
+        "event": dict(Event.objects.filter(pk__in=event_ids).values_list("id", "name")),
+    }
+    fields = [
+        f for f in Expenditure._meta.concrete_fields if f.name not in ("id", "recorded_by", "created_at")
+    ]
+
+    def show(field, value):
+        if value in (None, ""):
+            return "—"
+        if field.name in related:
+            return related[field.name].get(value, str(value))
+        if field.name == "amount":
+            return rupiah(value)
+        if field.name == "spent_on":
+            return tanggal(value)
+        return str(value)
+
+    entries, previous = [], None
+    for record in records:
+        titles = {"+": "Dicatat", "-": "Dihapus", "~": "Dikoreksi"}
+        changes = []
+        if record.history_type == "~" and previous is not None:
+            changes = [
+                Change(str(f.verbose_name), show(f, old), show(f, new))
+                for f in fields
+                if (old := getattr(previous, f.attname)) != (new := getattr(record, f.attname))
+            ]
+        entries.append(
+            TimelineEntry(
+                when=record.history_date,
+                who=_who(record.history_user),
+                kind={"+": "created", "-": "deleted", "~": "changed"}[record.history_type],
+                reason=record.history_change_reason or "",
+                changes=changes,
+                title=titles[record.history_type],
+            )
+        )
+        previous = record
+    entries.reverse()
+    return entries
 
 
 # --- the business page -----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """How money, dates and NIK are shown: once, here, for pages and exports alike."""
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -22,6 +23,20 @@ def rupiah(value) -> str:
     amount = int(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}Rp {thousands(abs(amount))}"
+
+
+def share_percent(part: int, whole: int) -> Decimal:
+    """part as a percentage of whole, rounded down to one decimal and computed in integers; 0 of nothing."""
+    if not whole:
+        return Decimal(0)
+    return Decimal(part * 1000 // whole) / 10
+
+
+def percent(value) -> str:
+    """A percentage with one decimal, Indonesian style: Decimal('40.5') → '40,5 %'."""
+    if value is None or value == "":
+        return "—"
+    return f"{value:.1f}".replace(".", ",") + " %"
 
 
 def tanggal(value) -> str:

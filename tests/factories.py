@@ -4,7 +4,16 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from coaching.models import Assessment, Association, CoachingSession, Enrolment, Event, Programme
+from coaching.models import (
+    Assessment,
+    Association,
+    BudgetLine,
+    CoachingSession,
+    Enrolment,
+    Event,
+    Expenditure,
+    Programme,
+)
 from registry.models import Business, Desa, Kecamatan, Sector
 
 
@@ -130,3 +139,33 @@ class AssociationFactory(factory.django.DjangoModelFactory):
         model = Association
 
     name = factory.Sequence(lambda n: f"Asosiasi UMKM Makanan Blitar {n}")
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    """A line of the 2024 programme: Rp 100.000.000 planned evenly over the four quarters."""
+
+    class Meta:
+        model = BudgetLine
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    category = BudgetLine.Category.MEALS
+    name = factory.Sequence(lambda n: f"Konsumsi kelas kelompok {n}")
+    allocation = 100_000_000
+    plan_q1 = 25_000_000
+    plan_q2 = 25_000_000
+    plan_q3 = 25_000_000
+    plan_q4 = 25_000_000
+
+
+class ExpenditureFactory(factory.django.DjangoModelFactory):
+    """Rp 1.000.000 spent on 2 May 2024; saved straight to the table, past the services' guard."""
+
+    class Meta:
+        model = Expenditure
+
+    budget_line = factory.SubFactory(BudgetLineFactory)
+    spent_on = datetime.date(2024, 5, 2)
+    amount = 1_000_000
+    description = "Konsumsi kelas kelompok"
+    receipt_number = factory.Sequence(lambda n: f"SPJ/{n:04d}/DKUKM/2024")
+    recorded_by = factory.SubFactory(UserFactory)
