@@ -6,7 +6,8 @@ from registry.forms import DATE_INPUT
 from registry.models import Kecamatan, Sector
 
 from .forms import PendampingChoiceField
-from .models import CoachingSession, Enrolment, Programme, Topic
+from .models import BudgetLine, CoachingSession, Enrolment, Expenditure, Programme, Topic
+from .periods import QUARTER_NAMES, quarter_bounds
 from .selectors import pendamping_list
 
 
@@ -74,3 +75,58 @@ class SessionFilter(django_filters.FilterSet):
     class Meta:
         model = CoachingSession
         fields = []
+
+
+class ExpenditureFilter(django_filters.FilterSet):
+    """Filters a programme's spending; made with `programme=` so lines and quarters are that programme's."""
+
+    q = django_filters.CharFilter(
+        label="Cari",
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": "Uraian atau nomor kuitansi/SPJ", "type": "search"}),
+    )
+    budget_line = django_filters.ModelChoiceFilter(
+        queryset=BudgetLine.objects.none(), label="Mata anggaran", empty_label="Semua"
+    )
+    category = django_filters.ChoiceFilter(
+        field_name="budget_line__category",
+        choices=BudgetLine.Category.choices,
+        label="Kategori",
+        empty_label="Semua",
+    )
+    quarter = django_filters.ChoiceFilter(
+        choices=list(QUARTER_NAMES.items()), label="Triwulan", empty_label="Semua", method="in_quarter"
+    )
+    spent_from = django_filters.DateFilter(
+        field_name="spent_on", lookup_expr="gte", label="Dari tanggal", widget=DATE_INPUT
+    )
+    spent_to = django_filters.DateFilter(
+        field_name="spent_on", lookup_expr="lte", label="Sampai tanggal", widget=DATE_INPUT
+    )
+    no_receipt = django_filters.BooleanFilter(
+        field_name="receipt_number",
+        label="Tanpa nomor kuitansi/SPJ",
+        method="without_receipt",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Expenditure
+        fields = []
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.filters["budget_line"].queryset = programme.budget_lines.order_by("category", "name")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(description__icontains=value) | Q(receipt_number__icontains=value))
+
+    def in_quarter(self, queryset, name, value):
+        return queryset.filter(spent_on__range=quarter_bounds(self.programme.year, int(value)))
+
+    def without_receipt(self, queryset, name, value):
+        return queryset.filter(receipt_number="") if value else queryset

@@ -4,11 +4,23 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 
 from registry.fields import RupiahField
+from registry.formatting import rupiah, tanggal
 from registry.forms import DATE_INPUT, ModelFieldsMixin, use_desa_select
 
 from .indicators import INDICATORS
-from .models import Assessment, Association, CoachingSession, Event, EventParticipant, Programme, Topic
-from .selectors import pendamping_list
+from .models import (
+    Assessment,
+    Association,
+    BudgetLine,
+    CoachingSession,
+    Event,
+    EventParticipant,
+    Expenditure,
+    Programme,
+    Topic,
+)
+from .periods import QUARTERS, quarter_of
+from .selectors import budget_lines, pendamping_list
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EVIDENCE_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
@@ -275,3 +287,109 @@ class MembershipForm(forms.Form):
         queryset=Association.objects.all(), label="Asosiasi", empty_label=None
     )
     joined_on = forms.DateField(label="Tanggal bergabung", widget=DATE_INPUT)
+
+
+PLAN_FIELDS = [f"plan_q{quarter}" for quarter in QUARTERS]
+
+
+class BudgetLineForm(ModelFieldsMixin, forms.ModelForm):
+    allocation = RupiahField(label="Pagu mata anggaran (Rp)", min_value=0)
+    plan_q1 = RupiahField(label="Triwulan I", required=False, min_value=0)
+    plan_q2 = RupiahField(label="Triwulan II", required=False, min_value=0)
+    plan_q3 = RupiahField(label="Triwulan III", required=False, min_value=0)
+    plan_q4 = RupiahField(label="Triwulan IV", required=False, min_value=0)
+
+    class Meta:
+        model = BudgetLine
+        fields = ["category", "name", "allocation", *PLAN_FIELDS]
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.helper = _helper(
+            _row("category", "name"),
+            "allocation",
+            Fieldset(
+                "Rencana per triwulan (jumlahnya sama dengan pagu; kosongkan semua agar dibagi rata)",
+                _row(*PLAN_FIELDS, size="col-md-3"),
+            ),
+        )
+
+    def clean(self):
+        data = super().clean()
+        allocation = data.get("allocation")
+        if allocation is not None and all(data.get(name) is None for name in PLAN_FIELDS):
+            data.update(even_quarter_plan(allocation, self.programme))
+        for name in PLAN_FIELDS:
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        return data
+
+    def _post_clean(self):
+        # The spread plan is computed in clean(); the instance must carry it before the model checks.
+        for name in PLAN_FIELDS:
+            if name in self.cleaned_data:
+                setattr(self.instance, name, self.cleaned_data[name])
+        super()._post_clean()
+
+
+def even_quarter_plan(allocation: int, programme: Programme) -> dict[str, int]:
+    """Spread an allocation evenly over the quarters the programme runs in; the last takes the remainder."""
+    quarters = [q for q in QUARTERS if quarter_of(programme.starts_on) <= q <= quarter_of(programme.ends_on)]
+    share, remainder = divmod(allocation, len(quarters))
+    plan = {name: 0 for name in PLAN_FIELDS}
+    for q in quarters:
+        plan[f"plan_q{q}"] = share + (remainder if q == quarters[-1] else 0)
+    return plan
+
+
+class BudgetLineChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, line):
+        return f"{line.get_category_display()} — {line.name} (sisa {rupiah(line.allocation - line.spent)})"
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, session):
+        return f"{tanggal(session.held_on)} · {session.get_kind_display()} · Kec. {session.kecamatan.name}"
+
+
+class ExpenditureForm(ModelFieldsMixin, forms.ModelForm):
+    budget_line = BudgetLineChoiceField(queryset=None, label="Mata anggaran")
+    amount = RupiahField(label="Jumlah (Rp)", min_value=1)
+    session = SessionChoiceField(queryset=None, required=False, label="Untuk sesi (opsional)")
+    event = forms.ModelChoiceField(queryset=None, required=False, label="Untuk kegiatan (opsional)")
+    reason = forms.CharField(
+        label="Alasan koreksi", max_length=200, help_text="Disimpan di riwayat belanja bersama nilai lamanya."
+    )
+
+    class Meta:
+        model = Expenditure
+        fields = ["budget_line", "spent_on", "amount", "description", "receipt_number", "session", "event"]
+        widgets = {"spent_on": DATE_INPUT}
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget_line"].queryset = budget_lines(programme)
+        self.fields["budget_line"].empty_label = "(pilih mata anggaran)"
+        self.fields["session"].queryset = programme.sessions.select_related("kecamatan").order_by(
+            "-held_on", "-id"
+        )
+        self.fields["session"].empty_label = "(tidak untuk sesi tertentu)"
+        self.fields["event"].queryset = programme.events.order_by("-held_on", "-id")
+        self.fields["event"].empty_label = "(tidak untuk kegiatan tertentu)"
+        if not self.instance.pk:
+            del self.fields["reason"]
+        self.helper = _helper(
+            "budget_line",
+            _row("spent_on", "amount"),
+            "description",
+            "receipt_number",
+            _row("session", "event"),
+            *(["reason"] if self.instance.pk else []),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("session") and data.get("event"):
+            self.add_error("event", "Pilih sesi atau kegiatan, tidak keduanya.")
+        return data

@@ -44,4 +44,13 @@ urlpatterns = [
     path("asosiasi/baru/", views.association_create, name="association_create"),
     path("asosiasi/<int:pk>/", views.association_detail, name="association_detail"),
     path("asosiasi/<int:pk>/anggota/", views.association_add_members, name="association_add_members"),
+    path("program/<int:pk>/anggaran/", views.budget, name="budget"),
+    path("program/<int:pk>/anggaran/baru/", views.budget_line_create, name="budget_line_create"),
+    path("anggaran/<int:pk>/ubah/", views.budget_line_edit, name="budget_line_edit"),
+    path("program/<int:pk>/belanja/", views.expenditure_list, name="expenditure_list"),
+    path("program/<int:pk>/belanja/baru/", views.expenditure_create, name="expenditure_create"),
+    path("belanja/<int:pk>/", views.expenditure_detail, name="expenditure_detail"),
+    path("belanja/<int:pk>/koreksi/", views.expenditure_edit, name="expenditure_edit"),
+    path("belanja/<int:pk>/hapus/", views.expenditure_delete, name="expenditure_delete"),
+    path("program/<int:pk>/realisasi/", views.realisation, name="realisation"),
 ]

@@ -2,7 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,15 +11,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from registry.filters import BusinessFilter
+from registry.formatting import rupiah, share_percent
 from registry.models import Business
 
 from . import selectors, services
-from .filters import CohortFilter, SessionFilter
+from .filters import CohortFilter, ExpenditureFilter, SessionFilter
 from .forms import (
     AssessmentForm,
     AssociationForm,
+    BudgetLineForm,
     EnrolForm,
     EventForm,
+    ExpenditureForm,
     KecamatanPlanForm,
     MembershipForm,
     OutcomeForm,
@@ -30,7 +34,17 @@ from .forms import (
     VerifyForm,
 )
 from .indicators import INDICATORS
-from .models import Association, CoachingSession, Enrolment, Event, EventParticipant, Programme
+from .models import (
+    Association,
+    BudgetLine,
+    CoachingSession,
+    Enrolment,
+    Event,
+    EventParticipant,
+    Expenditure,
+    Programme,
+)
+from .periods import QUARTER_NAMES
 
 PAGE_SIZE = 50
 PICK_LIMIT = 50
@@ -95,6 +109,20 @@ def _get_session_for_user(request, pk, *, write=False) -> CoachingSession:
     return session
 
 
+def _spending_context(request, target: CoachingSession | Event, param: str) -> dict:
+    """What was spent on a session or a drive, for those who may see the money."""
+    if not request.user.has_perm("coaching.view_expenditure"):
+        return {}
+    spending, total = selectors.spending_on(target)
+    add_url = reverse("coaching:expenditure_create", args=[target.programme_id]) + f"?{param}={target.pk}"
+    return {
+        "spending": spending,
+        "spending_total": total,
+        "spending_add_url": add_url,
+        "shows_spending": True,
+    }
+
+
 def _business_search(request, queryset):
     """Registry search (name/owner/NIB, kecamatan, sector) for picking businesses; the first 50 hits."""
     search = BusinessFilter(request.GET or None, queryset=queryset)
@@ -128,6 +156,9 @@ def programme_detail(request, pk):
             "plan_rows": selectors.kecamatan_plan_rows(programme),
             "candidate_count": len(selectors.candidates(programme)),
             "events": selectors.event_list().filter(programme=programme)[:10],
+            "pace": selectors.pace(programme, selectors.programme_spent(programme), timezone.localdate())
+            if request.user.has_perm("coaching.view_expenditure")
+            else None,
         },
     )
 
@@ -510,6 +541,7 @@ def session_detail(request, pk):
             "attendances": selectors.session_attendees(session),
             "may_edit": selectors.may_record_for(request.user, session.pendamping_id)
             and request.user.has_perm("coaching.change_coachingsession"),
+            **_spending_context(request, session, "sesi"),
         },
     )
 
@@ -621,6 +653,7 @@ def event_detail(request, pk):
             "funnel": selectors.event_funnel(event),
             "outcomes": EventParticipant.Outcome.choices,
             "today": timezone.localdate(),
+            **_spending_context(request, event, "kegiatan"),
         },
     )
 
@@ -730,4 +763,182 @@ def association_add_members(request, pk):
         back=association,
         submit="Jadikan anggota",
         help="Tanggal bergabung dicatat hari ini.",
+    )
+
+
+# --- budget ----------------------------------------------------------------------------------
+
+
+@permission_required("coaching.view_budgetline", raise_exception=True)
+def budget(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    lines = list(selectors.budget_lines(programme))
+    allocated = sum(line.allocation for line in lines)
+    spent = sum(line.spent for line in lines)
+    return render(
+        request,
+        "coaching/budget.html",
+        {
+            "programme": programme,
+            "lines": lines,
+            "allocated": allocated,
+            "unallocated": programme.budget_ceiling - allocated,
+            "spent": spent,
+            "remaining": allocated - spent,
+            "spent_percent": share_percent(spent, allocated),
+            "plan_totals": [sum(line.plan_for(q) for line in lines) for q in QUARTER_NAMES],
+            "quarter_names": QUARTER_NAMES.values(),
+        },
+    )
+
+
+@permission_required("coaching.add_budgetline", raise_exception=True)
+def budget_line_create(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    form = BudgetLineForm(request.POST or None, programme=programme)
+    line = _submitted(
+        request,
+        form,
+        lambda data: services.budget_line_create(
+            programme=programme, user=request.user, fields=form.model_fields
+        ),
+    )
+    if line:
+        messages.success(request, f"Mata anggaran “{line}” tercatat dengan pagu {rupiah(line.allocation)}.")
+        return redirect("coaching:budget", programme.pk)
+    return render(request, "coaching/budget_line_form.html", {"form": form, "programme": programme})
+
+
+@permission_required("coaching.change_budgetline", raise_exception=True)
+def budget_line_edit(request, pk):
+    line = get_object_or_404(BudgetLine.objects.select_related("programme"), pk=pk)
+    form = BudgetLineForm(request.POST or None, instance=line, programme=line.programme)
+    if _submitted(
+        request,
+        form,
+        lambda data: services.budget_line_update(line=line, user=request.user, fields=form.model_fields),
+    ):
+        messages.success(request, "Perubahan mata anggaran tersimpan.")
+        return redirect("coaching:budget", line.programme_id)
+    return render(
+        request, "coaching/budget_line_form.html", {"form": form, "programme": line.programme, "line": line}
+    )
+
+
+@permission_required("coaching.view_expenditure", raise_exception=True)
+def expenditure_list(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    spending = ExpenditureFilter(
+        request.GET or None,
+        queryset=selectors.expenditure_list().filter(budget_line__programme=programme),
+        programme=programme,
+    )
+    page = Paginator(spending.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coaching/expenditure_list.html",
+        {
+            "programme": programme,
+            "filter": spending,
+            "page": page,
+            "total": spending.qs.aggregate(total=Coalesce(Sum("amount"), 0))["total"],
+        },
+    )
+
+
+@permission_required("coaching.add_expenditure", raise_exception=True)
+def expenditure_create(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    initial = {"spent_on": min(timezone.localdate(), programme.ends_on)}
+    # Opened from a session's or a drive's page, the entry starts out as paying for it.
+    for field, param in (("session", "sesi"), ("event", "kegiatan"), ("budget_line", "mata_anggaran")):
+        if request.GET.get(param, "").isdigit():
+            initial[field] = int(request.GET[param])
+    form = ExpenditureForm(request.POST or None, programme=programme, initial=initial)
+    expenditure = _submitted(
+        request, form, lambda data: services.expenditure_add(user=request.user, fields=form.model_fields)
+    )
+    if expenditure:
+        messages.success(
+            request, f"Belanja {rupiah(expenditure.amount)} dari “{expenditure.budget_line}” tercatat."
+        )
+        return redirect(expenditure.session or expenditure.event or expenditure)
+    return render(request, "coaching/expenditure_form.html", {"form": form, "programme": programme})
+
+
+def _get_expenditure(pk) -> Expenditure:
+    return get_object_or_404(selectors.expenditure_list(), pk=pk)
+
+
+@permission_required("coaching.view_expenditure", raise_exception=True)
+def expenditure_detail(request, pk):
+    expenditure = _get_expenditure(pk)
+    return render(
+        request,
+        "coaching/expenditure_detail.html",
+        {
+            "expenditure": expenditure,
+            "programme": expenditure.budget_line.programme,
+            "history": selectors.expenditure_history(expenditure),
+        },
+    )
+
+
+@permission_required("coaching.change_expenditure", raise_exception=True)
+def expenditure_edit(request, pk):
+    expenditure = _get_expenditure(pk)
+    programme = expenditure.budget_line.programme
+    form = ExpenditureForm(request.POST or None, instance=expenditure, programme=programme)
+    if _submitted(
+        request,
+        form,
+        lambda data: services.expenditure_update(
+            expenditure=expenditure, user=request.user, fields=form.model_fields, reason=data["reason"]
+        ),
+    ):
+        messages.success(request, "Koreksi belanja tersimpan; nilai lamanya ada di riwayat.")
+        return redirect("coaching:expenditure_detail", pk)
+    return render(
+        request,
+        "coaching/expenditure_form.html",
+        {"form": form, "programme": programme, "expenditure": expenditure},
+    )
+
+
+@permission_required("coaching.delete_expenditure", raise_exception=True)
+def expenditure_delete(request, pk):
+    expenditure = _get_expenditure(pk)
+    programme = expenditure.budget_line.programme
+    form = ReasonForm(request.POST or None)
+    if _submitted(
+        request,
+        form,
+        lambda data: services.expenditure_delete(
+            expenditure=expenditure, user=request.user, reason=data["reason"]
+        ),
+    ):
+        messages.success(
+            request, f"Belanja “{expenditure.description}” dihapus; catatannya tetap di riwayat."
+        )
+        return redirect("coaching:expenditure_list", programme.pk)
+    return render(
+        request,
+        "coaching/expenditure_delete.html",
+        {"form": form, "programme": programme, "expenditure": expenditure},
+    )
+
+
+@permission_required("coaching.view_expenditure", raise_exception=True)
+def realisation(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    quarter = request.GET.get("triwulan", "")
+    quarter = int(quarter) if quarter in ("1", "2", "3", "4") else selectors.default_quarter(programme)
+    return render(
+        request,
+        "coaching/realisation.html",
+        {
+            "programme": programme,
+            "realisation": selectors.realisation(programme, quarter),
+            "quarter_names": QUARTER_NAMES,
+        },
     )

@@ -8,6 +8,13 @@ register.filter("rupiah", formatting.rupiah)
 register.filter("tanggal", formatting.tanggal)
 register.filter("tanggal_jam", formatting.tanggal_jam)
 register.filter("ribuan", formatting.thousands)
+register.filter("persen", formatting.percent)
+
+
+@register.filter
+def persen_dari(part, whole) -> str:
+    """{{ spent|persen_dari:allocation }} → '40,5 %'."""
+    return formatting.percent(formatting.share_percent(part or 0, whole or 0))
 
 
 @register.simple_tag(takes_context=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from coaching import services
 from coaching.models import (
     Assessment,
     Attendance,
@@ -18,6 +19,7 @@ from coaching.models import (
     Enrolment,
     Event,
     EventParticipant,
+    Expenditure,
     Membership,
     Programme,
     Topic,
@@ -26,6 +28,7 @@ from registry.models import Business, Desa
 from tests.factories import (
     AssessmentFactory,
     AssociationFactory,
+    BudgetLineFactory,
     BusinessFactory,
     CoachingSessionFactory,
     EnrolmentFactory,
@@ -49,7 +52,7 @@ class Data:
 
 
 def make_data(n: int, staf, pendamping, other_pendamping) -> Data:
-    """A programme with n enrolments (all candidates), n sessions and n drives.
+    """A programme with n enrolments (all candidates), n sessions, n drives and n budget lines.
 
     The first business attends every session, has n assessments, joins every drive (its NIB issued at
     the last), is a member of n associations and was in n - 1 earlier programmes too.
@@ -139,6 +142,19 @@ def make_data(n: int, staf, pendamping, other_pendamping) -> Data:
             pendamping=pendamping,
             enrolled_on=datetime.date(2023, 2, 1),
         )
+    # n budget lines, each paying n times for the first session and n times for the first drive.
+    spending = []
+    for number in range(n):
+        line = BudgetLineFactory(programme=programme, name=f"Mata anggaran {number}")
+        for day in range(n):
+            month = 1 + day % 12
+            spending += [
+                Expenditure(budget_line=line, session=sessions[0], amount=100_000, description="Konsumsi",
+                            spent_on=datetime.date(2024, month, 2), recorded_by=staf),
+                Expenditure(budget_line=line, event=events[0], amount=100_000, description="Sewa tempat",
+                            spent_on=datetime.date(2024, month, 3), recorded_by=staf),
+            ]  # fmt: skip
+    Expenditure.objects.bulk_create(spending)
     return Data(programme, enrolments, sessions, events, first.business)
 
 
@@ -189,8 +205,8 @@ def test_the_session_page_query_count_does_not_grow_with_its_attendees(
 
     # 1–4 session, user and permissions, 5 the coaching session with programme, kecamatan, desa and
     # pendamping joined, 6 its topics, 7 its attendances with business, desa, kecamatan, enrolment and
-    # the enrolment's pendamping joined.
-    with django_assert_max_num_queries(7):
+    # the enrolment's pendamping joined, 8 what was spent on it with the budget lines joined.
+    with django_assert_max_num_queries(8):
         response = reader.get(session.get_absolute_url())
 
     assert len(response.context["attendances"]) == len(data.enrolments) + 1  # the cohort and a guest
@@ -235,8 +251,8 @@ def test_the_programme_page_query_count_does_not_grow_with_the_programme(
     # 1–4 session, user and permissions, 5 the programme, 6–9 the headline figures: enrolments by
     # status, sessions, the kecamatan plan, attendances; 10 enrolments and 11 their assessments for the
     # candidate count, 12 the kecamatan plan with sessions held, 13 the latest ten drives with their
-    # participants counted.
-    with django_assert_max_num_queries(13):
+    # participants counted, 14 the total spent (for the budget's pace).
+    with django_assert_max_num_queries(14):
         response = reader.get(data.programme.get_absolute_url())
 
     assert response.context["candidate_count"] == len(data.enrolments) - 1
@@ -249,8 +265,9 @@ def test_the_drive_page_query_count_does_not_grow_with_its_participants(
     event = data.events[0]
 
     # 1–4 session, user and permissions, 5 the drive with programme, kecamatan and desa joined, 6 the
-    # funnel (participants counted by outcome), 7 the participants with business, desa and kecamatan.
-    with django_assert_max_num_queries(7):
+    # funnel (participants counted by outcome), 7 the participants with business, desa and kecamatan,
+    # 8 what was spent on it with the budget lines joined.
+    with django_assert_max_num_queries(8):
         response = reader.get(event.get_absolute_url())
 
     assert len(response.context["participants"]) == len(data.enrolments) - 1
@@ -310,3 +327,68 @@ def test_the_home_page_of_staf_query_count_does_not_grow_with_the_programme(
         response = client.get(reverse("home"))
 
     assert response.context["progress"].cohort == len(data.enrolments)
+
+
+# --- budget ------------------------------------------------------------------------------------
+
+
+def test_the_realisation_page_query_count_does_not_grow_with_lines_or_spending(
+    reader, data, django_assert_max_num_queries
+):
+    url = reverse("coaching:realisation", args=[data.programme.pk])
+
+    # 1–4 session, user and permissions, 5 the programme, 6 the lines with spending in the quarter and
+    # to its end summed, 7 spending summed per quarter, 8 sessions held and kecamatan reached, 9 the
+    # kecamatan plan, 10 verified enrolments.
+    with django_assert_max_num_queries(10):
+        response = reader.get(f"{url}?triwulan=4")
+
+    assert len(response.context["realisation"].lines) == len(data.enrolments)
+    assert response.context["realisation"].total.spent_to_date == 2 * len(data.enrolments) ** 2 * 100_000
+
+
+def test_the_budget_page_query_count_does_not_grow_with_lines_or_spending(
+    reader, data, django_assert_max_num_queries
+):
+    url = reverse("coaching:budget", args=[data.programme.pk])
+
+    # 1–4 session, user and permissions, 5 the programme, 6 the lines with their spending summed and
+    # entries counted.
+    with django_assert_max_num_queries(6):
+        response = reader.get(url)
+
+    assert len(response.context["lines"]) == len(data.enrolments)
+
+
+def test_the_spending_list_query_count_does_not_grow_with_spending(
+    reader, data, django_assert_max_num_queries
+):
+    url = reverse("coaching:expenditure_list", args=[data.programme.pk])
+
+    # 1–4 session, user and permissions, 5 the programme, 6 the line choices for the filter, 7 count for
+    # the paginator, 8 the page of spending with line, programme, session, kecamatan, drive and who
+    # recorded it joined, 9 the total of the filter.
+    with django_assert_max_num_queries(9):
+        response = reader.get(f"{url}?quarter=1")
+
+    assert response.context["page"].paginator.count > 0
+
+
+def test_the_spending_page_query_count_does_not_grow_with_its_corrections(
+    client_for, data, staf, django_assert_max_num_queries
+):
+    entry = Expenditure.objects.filter(session__isnull=False).first()
+    for number in range(len(data.enrolments)):
+        services.expenditure_update(
+            expenditure=entry, user=staf, fields={"amount": 1_000 + number}, reason=f"Koreksi {number}"
+        )
+
+    # 1–4 session, user and permissions, 5 the entry with line, programme, session, kecamatan, drive and
+    # who recorded it joined, 6 its history with who made it, 7 the programme's line names, 8 the
+    # sessions and 9 the drives it was ever for.
+    client = client_for("pimpinan")
+    with django_assert_max_num_queries(9):
+        response = client.get(entry.get_absolute_url())
+
+    # Written in bulk, the entry has no "recorded" row in its history: only the n corrections.
+    assert len(response.context["history"]) == len(data.enrolments)
