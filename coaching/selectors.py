@@ -333,6 +333,10 @@ class Pace:
         return self.spent_percent - self.elapsed_percent
 
     @property
+    def gap_points(self) -> Decimal:
+        return abs(self.gap)
+
+    @property
     def status(self) -> str:
         if self.gap < -PACE_TOLERANCE_POINTS:
             return "tertinggal"

@@ -32,11 +32,18 @@ def share_percent(part: int, whole: int) -> Decimal:
     return Decimal(part * 1000 // whole) / 10
 
 
+def one_decimal(value) -> str:
+    """A number with one decimal, Indonesian style: Decimal('40.5') → '40,5'."""
+    if value is None or value == "":
+        return "—"
+    return f"{value:.1f}".replace(".", ",")
+
+
 def percent(value) -> str:
     """A percentage with one decimal, Indonesian style: Decimal('40.5') → '40,5 %'."""
     if value is None or value == "":
         return "—"
-    return f"{value:.1f}".replace(".", ",") + " %"
+    return f"{one_decimal(value)} %"
 
 
 def tanggal(value) -> str:

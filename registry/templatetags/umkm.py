@@ -9,6 +9,7 @@ register.filter("tanggal", formatting.tanggal)
 register.filter("tanggal_jam", formatting.tanggal_jam)
 register.filter("ribuan", formatting.thousands)
 register.filter("persen", formatting.percent)
+register.filter("desimal", formatting.one_decimal)
 
 
 @register.filter
