@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from registry.formatting import MONTHS, rupiah, tanggal
 from registry.models import Business, Desa, Kecamatan, Sector
 from registry.roles import PENDAMPING
 from registry.services import business_update, user_create_with_role
@@ -28,14 +30,17 @@ from .models import (
     Assessment,
     Association,
     Attendance,
+    BudgetLine,
     CoachingSession,
     Enrolment,
     Event,
     EventParticipant,
+    Expenditure,
     Membership,
     Programme,
     Topic,
 )
+from .periods import QUARTERS, quarter_bounds, quarter_of
 
 User = get_user_model()
 
@@ -338,7 +343,7 @@ class _ProgrammeBuilder:
         if spec.year == 2024:
             self._expo()
         self._memberships()
-        # Budget lines and expenditures (BudgetLine, Expenditure) are seeded here once the budget lands.
+        _BudgetBuilder(self).build()
         self._backdate_history()
         return self.programme
 
@@ -983,6 +988,9 @@ class _ProgrammeBuilder:
         programme = self.programme
         by_business = {member.business.pk: member for member in self.members}
         _backdate(Programme.history.filter(id=programme.pk), lambda row: _at(programme.starts_on, 8))
+        _backdate(
+            BudgetLine.history.filter(programme_id=programme.pk), lambda row: _at(programme.starts_on, 9)
+        )
 
         def enrolment_day(row):
             if row.history_type == "+":
@@ -1016,6 +1024,509 @@ class _ProgrammeBuilder:
         )
 
 
+# --- budget: lines and the spending behind them -------------------------------------------------------
+
+Category = BudgetLine.Category
+
+
+@dataclass(frozen=True)
+class _LineSpec:
+    category: str
+    name: str
+    per_mille: int  # share of the ceiling
+    quarter_weights: tuple[int, int, int, int]  # when the work happens: little before the classes start
+
+
+# Shares of the ceiling (they add up to 1000); the last line takes the rounding, so the lines fill the
+# ceiling to the rupiah.
+BUDGET_LINES = [
+    _LineSpec(Category.SPEAKER_FEES, "Honorarium narasumber pelatihan dan klinik", 150, (13, 27, 31, 29)),
+    _LineSpec(Category.MEALS, "Konsumsi kelas kelompok, klinik dan fasilitasi", 120, (10, 28, 32, 30)),
+    _LineSpec(Category.TRANSPORT, "Transport lokal dan uang harian pendamping", 215, (21, 27, 26, 26)),
+    _LineSpec(Category.MATERIALS, "Bahan pelatihan, modul dan perlengkapan praktik", 90, (15, 35, 30, 20)),
+    _LineSpec(Category.VENUE, "Sewa tempat dan perlengkapan kegiatan", 75, (10, 28, 30, 32)),
+    _LineSpec(Category.CERTIFICATION, "Sertifikasi halal, PIRT, uji produk dan merek", 140, (5, 25, 45, 25)),
+    _LineSpec(Category.PUBLICATION, "Publikasi, dokumentasi dan pameran produk", 140, (5, 20, 30, 45)),
+    _LineSpec(Category.OTHER, "ATK, penggandaan dan pelaporan", 70, (15, 25, 25, 35)),
+]  # fmt: skip
+# A closed quarter spends almost all of its plan (per mille, drawn per line and quarter); the running
+# quarter lags behind its share of the days, because receipts reach the bendahara weeks after the work.
+CLOSED_QUARTER_ABSORPTION = (945, 970)
+RUNNING_QUARTER_LAG = 0.8
+BOOKS_CLOSE = (12, 20)  # month, day: the last payment of the budget year
+SMALLEST_PURCHASE = 150_000  # what is left on a line below this stays unspent
+
+MEAL_PRICES = [35_000, 37_500, 40_000, 42_500, 45_000, 50_000]  # a box lunch and a snack, per head
+SPEAKER_HOURLY_FEES = [500_000, 600_000, 700_000, 800_000]
+SESSION_LABELS = {
+    CoachingSession.Kind.GROUP_CLASS: "kelas kelompok",
+    CoachingSession.Kind.CLINIC: "Klinik UMKM",
+}
+# Per participant of a certificate drive, by kind: (description, fee).
+CERTIFICATE_FEES = {
+    Event.Kind.HALAL: ("Fasilitasi sertifikat halal (pendamping PPH dan berkas)", 650_000),
+    Event.Kind.PIRT: ("Penyuluhan keamanan pangan dan uji sampel SPP-IRT", 450_000),
+}
+BIMTEK_TOPICS = [
+    "pemasaran digital", "pengemasan dan label produk", "pembukuan sederhana dan akses KUR",
+    "standar mutu dan keamanan pangan", "pengembangan merek", "perluasan pasar dan ekspor",
+]  # fmt: skip
+FAIRS = [
+    "Jatim Fair di Surabaya", "pameran Hari Jadi Kabupaten Blitar", "Gebyar UMKM Kota Blitar",
+    "pameran Dekranasda Provinsi Jawa Timur", "Inacraft di Jakarta",
+]  # fmt: skip
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+# Spending not tied to one session or drive, per category (transport is paid monthly per pendamping):
+# (description, unit price range and step, number of units). The description may use {n}, {unit},
+# {topic}, {fair}, {month} and {quarter}.
+PURCHASES = {
+    Category.SPEAKER_FEES: [
+        ("Honorarium narasumber Bimtek {topic} tingkat kabupaten ({n} jam × {unit})",
+         (800_000, 1_000_000, 100_000), (4, 10)),
+        ("Honorarium tim kurator produk UMKM binaan ({n} orang × {unit})",
+         (600_000, 900_000, 50_000), (3, 5)),
+        ("Honorarium narasumber rapat koordinasi pendampingan ({n} jam × {unit})",
+         (700_000, 900_000, 100_000), (2, 4)),
+    ],
+    Category.MEALS: [
+        ("Konsumsi Bimtek {topic} tingkat kabupaten ({n} orang × {unit})", (45_000, 60_000, 2_500), (40, 80)),
+        ("Konsumsi rapat koordinasi pendamping ({n} orang × {unit})", (35_000, 40_000, 2_500), (12, 20)),
+        ("Konsumsi rapat evaluasi triwulan {quarter} ({n} orang × {unit})",
+         (35_000, 45_000, 2_500), (15, 30)),
+    ],
+    Category.MATERIALS: [
+        ("Cetak modul pelatihan {topic} ({n} eksemplar × {unit})", (35_000, 55_000, 5_000), (100, 250)),
+        ("Bahan praktik pengemasan: standing pouch dan label contoh ({n} paket × {unit})",
+         (125_000, 175_000, 25_000), (40, 120)),
+        ("Buku kas dan kartu stok untuk UMKM binaan ({n} set × {unit})", (30_000, 45_000, 5_000), (150, 250)),
+        ("Perlengkapan praktik foto produk: lightbox dan tripod ponsel ({n} set × {unit})",
+         (250_000, 350_000, 25_000), (10, 30)),
+    ],
+    Category.VENUE: [
+        ("Sewa aula hotel untuk Bimtek {topic} tingkat kabupaten ({n} hari × {unit})",
+         (3_500_000, 6_000_000, 250_000), (1, 2)),
+        ("Sewa tenda, kursi dan sound system kegiatan lapangan ({n} hari × {unit})",
+         (1_500_000, 2_500_000, 250_000), (1, 3)),
+    ],
+    Category.CERTIFICATION: [
+        ("Sertifikasi halal reguler (biaya LPH) untuk {n} UMKM binaan × {unit}",
+         (2_500_000, 3_500_000, 250_000), (2, 6)),
+        ("Pendaftaran merek ke DJKI untuk {n} UMKM binaan × {unit}", (500_000, 500_000, 1), (5, 20)),
+        ("Uji laboratorium produk pangan, {n} sampel × {unit}", (750_000, 1_000_000, 50_000), (5, 15)),
+        ("Uji nilai gizi dan masa simpan produk, {n} sampel × {unit}",
+         (1_250_000, 1_750_000, 250_000), (3, 8)),
+    ],
+    Category.PUBLICATION: [
+        ("Sewa stan UMKM binaan di {fair} ({n} stan × {unit})", (2_000_000, 3_500_000, 250_000), (2, 6)),
+        ("Dokumentasi foto dan video kegiatan pendampingan bulan {month}",
+         (2_500_000, 6_000_000, 250_000), (1, 1)),
+        ("Video profil produk UMKM binaan ({n} usaha × {unit})", (600_000, 900_000, 50_000), (5, 15)),
+        ("Advertorial UMKM naik kelas di media lokal ({n} terbitan × {unit})",
+         (2_500_000, 4_000_000, 250_000), (1, 3)),
+        ("Cetak katalog produk UMKM binaan ({n} eksemplar × {unit})", (25_000, 40_000, 5_000), (200, 500)),
+    ],
+    Category.OTHER: [
+        ("ATK dan penggandaan bahan kegiatan bulan {month}", (750_000, 2_500_000, 50_000), (1, 1)),
+        ("Penyusunan dan penggandaan laporan triwulan {quarter} ({n} eksemplar × {unit})",
+         (60_000, 90_000, 5_000), (15, 30)),
+        ("Paket data pendamping untuk pelaporan daring ({n} orang-bulan × {unit})",
+         (100_000, 150_000, 25_000), (8, 24)),
+    ],
+}  # fmt: skip
+# What the last purchase of a quarter on a line is called when no unit fits the rupiah left.
+SMALL_PURCHASES = {
+    Category.SPEAKER_FEES: "Honorarium moderator dan notulis kegiatan",
+    Category.MEALS: "Konsumsi rapat persiapan kegiatan",
+    Category.MATERIALS: "Bahan habis pakai untuk praktik pelatihan",
+    Category.VENUE: "Sewa kursi dan sound system tambahan",
+    Category.CERTIFICATION: "Legalisir dan pengiriman berkas perizinan UMKM binaan",
+    Category.PUBLICATION: "Cetak spanduk dan banner kegiatan",
+    Category.OTHER: "ATK dan penggandaan",
+}
+# A few entries are corrected later, as staf do when a receipt shows a typing mistake.
+CORRECTIONS = {
+    "amount": "nominal kurang satu angka nol; disesuaikan dengan kuitansi",
+    "spent_on": "tanggal disesuaikan dengan tanggal kuitansi",
+    "receipt_number": "nomor SPJ salah ketik; disesuaikan dengan berkas SPJ",
+}
+
+
+def _office_day(day: datetime.date, start: datetime.date, end: datetime.date) -> datetime.date:
+    """The bendahara pays on working days: a weekend moves to the Friday before, or the Monday after."""
+    if day.weekday() < 5:
+        return day
+    friday = day - datetime.timedelta(days=day.weekday() - 4)
+    monday = day + datetime.timedelta(days=7 - day.weekday())
+    return friday if friday >= start else monday if monday <= end else day
+
+
+@dataclass
+class _Spending:
+    """An expenditure before it is written, with what the story needs to know about it."""
+
+    row: Expenditure
+    quarter: int
+    correction: str = ""  # the field a later correction fixes
+    true_value: object = None
+
+    @property
+    def day(self) -> datetime.date:
+        """The day it was really spent (and recorded), whatever date was typed at first."""
+        return self.true_value if self.correction == "spent_on" else self.row.spent_on
+
+
+class _BudgetBuilder:
+    """A programme's budget lines and the spending behind its sessions, drives and coaches.
+
+    Amounts are shares of the ceiling, so another year's pagu gives the same shape. Spending is generated
+    with running totals per line and per quarter and written in bulk; no line passes its allocation and
+    the programme never passes its ceiling, as the services would insist.
+    """
+
+    def __init__(self, builder: "_ProgrammeBuilder"):
+        self.programme = builder.programme
+        self.ctx = builder.ctx
+        self.today = builder.today
+        year = self.programme.year
+        # Its own stream from the demo's seed: the budget does not reshuffle the rest of the story.
+        self.rng = random.Random(f"coaching-budget-{self.ctx.seed}-{year}")
+        self.pay_until = min(datetime.date(year, *BOOKS_CLOSE), self.today, self.programme.ends_on)
+        self.spent: dict[int, int] = defaultdict(int)
+        self.spending: list[_Spending] = []
+
+    def build(self) -> None:
+        if self.pay_until < self.programme.starts_on:
+            return
+        self.lines = self._lines()
+        self.target = {line.pk: self._quarter_targets(line) for line in self.lines.values()}
+        linked = sorted(self._for_sessions() + self._for_events(), key=lambda s: s.row.spent_on)
+        for quarter in QUARTERS:
+            for spending in linked:
+                if spending.quarter == quarter:
+                    self._take(spending)
+            self._transport(quarter)
+            for category in PURCHASES:
+                self._purchases(self.lines[category], quarter)
+        self._receipts()
+        self._write()
+
+    # --- lines and how much of each is spent ------------------------------------------------------
+
+    def _lines(self) -> dict[str, BudgetLine]:
+        ceiling = self.programme.budget_ceiling
+        allocations = [ceiling * spec.per_mille // 1000 // 100_000 * 100_000 for spec in BUDGET_LINES]
+        allocations[-1] += ceiling - sum(allocations)
+        lines = {}
+        for spec, allocation in zip(BUDGET_LINES, allocations, strict=True):
+            weights = spec.quarter_weights
+            plan = [allocation * weight // sum(weights) // 100_000 * 100_000 for weight in weights]
+            plan[weights.index(max(weights))] += allocation - sum(plan)
+            lines[spec.category] = services.budget_line_create(
+                programme=self.programme,
+                user=self.ctx.staf,
+                fields={
+                    "category": spec.category,
+                    "name": spec.name,
+                    "allocation": allocation,
+                    **{f"plan_q{quarter}": plan[quarter - 1] for quarter in QUARTERS},
+                },
+            )
+        return lines
+
+    def _paid_share(self, line: BudgetLine, quarter: int) -> float:
+        """How much of the quarter's work has been paid by `pay_until`: 1 when closed, 0 when ahead."""
+        first, last = quarter_bounds(self.programme.year, quarter)
+        last = min(last, datetime.date(self.programme.year, *BOOKS_CLOSE))
+        if self.pay_until >= last:
+            return 1.0
+        if self.pay_until < first:
+            return 0.0
+        if line.category == Category.TRANSPORT:  # paid monthly, after the month
+            return (
+                sum(1 for month in self._months(quarter) if self._transport_day(month) <= self.pay_until) / 3
+            )
+        return (self.pay_until - first).days / (last - first).days * RUNNING_QUARTER_LAG
+
+    def _quarter_targets(self, line: BudgetLine) -> list[int]:
+        """What the line spends in each quarter: a little under its plan, never over its allocation."""
+        targets = []
+        for quarter in QUARTERS:
+            absorption = self.rng.randint(*CLOSED_QUARTER_ABSORPTION) / 1000
+            targets.append(int(line.plan_for(quarter) * absorption * self._paid_share(line, quarter)))
+        return targets
+
+    def _take(self, spending: _Spending) -> bool:
+        """Add the spending unless it takes its line past its target, which lies under its allocation."""
+        line = spending.row.budget_line
+        if self.spent[line.pk] + spending.row.amount > sum(self.target[line.pk]):
+            return False
+        self.spent[line.pk] += spending.row.amount
+        self.spending.append(spending)
+        return True
+
+    def _spending(self, category, day, amount, description, **target) -> _Spending:
+        row = Expenditure(
+            budget_line=self.lines[category],
+            spent_on=day,
+            amount=amount,
+            description=description[:255],
+            recorded_by=self.ctx.staf,
+            **target,
+        )
+        return _Spending(row=row, quarter=quarter_of(day))
+
+    # --- what sessions and drives cost --------------------------------------------------------------
+
+    def _for_sessions(self) -> list[_Spending]:
+        """Speaker fees, meals per head and, for some, the hall, for group classes and clinics."""
+        rng, result = self.rng, []
+        sessions = (
+            self.programme.sessions.filter(kind__in=SESSION_LABELS)
+            .annotate(attendees=Count("attendances"))
+            .order_by("held_on", "id")
+        )
+        for session in sessions:
+            label = f"{SESSION_LABELS[session.kind]} {tanggal(session.held_on)}"
+            if session.speaker:
+                hours = 2 if session.kind == CoachingSession.Kind.CLINIC else rng.choice([2, 2, 3])
+                fee = rng.choice(SPEAKER_HOURLY_FEES)
+                description = (
+                    f"Honorarium narasumber {session.speaker}, {label} ({hours} jam × {rupiah(fee)})"
+                )
+                result.append(
+                    self._spending(
+                        Category.SPEAKER_FEES, session.held_on, hours * fee, description, session=session
+                    )
+                )
+            if session.attendees:  # the attendance list is the basis of the meal bill
+                heads = session.attendees + 2 + bool(session.speaker)  # with the pendamping and a helper
+                price = rng.choice(MEAL_PRICES)
+                description = f"Konsumsi {label} di {session.venue} ({heads} orang × {rupiah(price)})"
+                result.append(
+                    self._spending(
+                        Category.MEALS, session.held_on, heads * price, description, session=session
+                    )
+                )
+            if session.venue.startswith("Aula BUMDes") or (
+                session.venue.startswith("Balai Desa") and rng.random() < 0.15
+            ):
+                rent = rng.choice([500_000, 750_000, 1_000_000])
+                description = f"Sewa {session.venue} dan sound system, {label}"
+                result.append(
+                    self._spending(Category.VENUE, session.held_on, rent, description, session=session)
+                )
+        return result
+
+    def _for_events(self) -> list[_Spending]:
+        """Meals and the site for every drive; fees per participant; stands at the expo."""
+        rng, result = self.rng, []
+        participants = defaultdict(list)
+        for event_id, name in (
+            EventParticipant.objects.filter(event__programme=self.programme)
+            .order_by("event_id", "business__name", "id")
+            .values_list("event_id", "business__name")
+        ):
+            participants[event_id].append(name)
+        for event in self.programme.events.order_by("held_on", "id"):
+            day, names = event.held_on, participants[event.pk]
+            expo = event.kind == Event.Kind.EXPO
+            # Participants (two per stand at the expo), the partner's staff and the panitia.
+            heads = len(names) * (2 if expo else 1) + rng.randint(10, 16)
+            price = rng.choice(MEAL_PRICES[:3])
+            days = 2 if expo else 1
+            result.append(
+                self._spending(
+                    Category.MEALS,
+                    day,
+                    heads * price * days,
+                    f"Konsumsi {event.name} ({heads} orang × {days} hari × {rupiah(price)})"
+                    if days > 1
+                    else f"Konsumsi {event.name} ({heads} orang × {rupiah(price)})",
+                    event=event,
+                )
+            )
+            if event.kind in (Event.Kind.NIB, Event.Kind.EXPO, Event.Kind.PIRT):
+                low, high = (17_500_000, 25_000_000) if expo else (4_500_000, 6_500_000)
+                rent = rng.randrange(low, high + 1, 250_000)
+                what = "tenda, panggung dan sound system" if expo else "tenda, kursi dan sound system"
+                result.append(
+                    self._spending(Category.VENUE, day, rent, f"Sewa {what}, {event.name}", event=event)
+                )
+            description, fee = CERTIFICATE_FEES.get(event.kind, ("", 0))
+            if fee:
+                for name in names:
+                    result.append(
+                        self._spending(
+                            Category.CERTIFICATION, day, fee, f"{description}: {name}", event=event
+                        )
+                    )
+            if expo:
+                stand = rng.randrange(1_750_000, 2_250_001, 250_000)
+                for name in names:
+                    result.append(
+                        self._spending(
+                            Category.PUBLICATION,
+                            day,
+                            stand,
+                            f"Sewa stan dan dekorasi pameran: {name}",
+                            event=event,
+                        )
+                    )
+            publicity = rng.randrange(1_250_000, 2_500_001, 250_000) * (3 if expo else 1)
+            result.append(
+                self._spending(
+                    Category.PUBLICATION,
+                    day,
+                    publicity,
+                    f"Spanduk, publikasi dan dokumentasi {event.name}",
+                    event=event,
+                )
+            )
+        return result
+
+    # --- coaches' transport and the year's purchases ------------------------------------------------
+
+    def _months(self, quarter: int) -> list[int]:
+        return [3 * quarter - 2, 3 * quarter - 1, 3 * quarter]
+
+    def _transport_day(self, month: int) -> datetime.date:
+        """Transport is paid after the month's trips: on its last working day, or when the books close."""
+        year = self.programme.year
+        if month == 12:
+            day = datetime.date(year, *BOOKS_CLOSE)
+        else:
+            day = datetime.date(year, month + 1, 1) - datetime.timedelta(days=1)
+        return _office_day(day, day - datetime.timedelta(days=6), day)
+
+    def _transport(self, quarter: int) -> None:
+        """Each pendamping's monthly transport, shared out by the trips they made that month."""
+        line = self.lines[Category.TRANSPORT]
+        budget = self.target[line.pk][quarter - 1]
+        months = [month for month in self._months(quarter) if self._transport_day(month) <= self.pay_until]
+        coaches = sorted({place.pendamping for place in self.ctx.places.values()}, key=lambda u: u.username)
+        trips = dict(
+            ((pendamping, month), count)
+            for pendamping, month, count in self.programme.sessions.filter(held_on__quarter=quarter)
+            .values_list("pendamping", "held_on__month")
+            .annotate(count=Count("id"))
+        )
+        # Office days and meetings count as well as trips, so a quiet month still has its transport.
+        weights = {
+            (coach, month): trips.get((coach.pk, month), 0) + 6 for coach in coaches for month in months
+        }
+        total = sum(weights.values())
+        for (coach, month), weight in weights.items():
+            amount = budget * weight // total // 1000 * 1000
+            count = trips.get((coach.pk, month), 0)
+            month_name = f"{MONTHS[month - 1]} {self.programme.year}"
+            description = f"Transport lokal pendamping {coach.get_full_name()}, {month_name}"
+            if count:
+                description += f" ({count} kunjungan dan kelas)"
+            if amount:
+                self._take(
+                    self._spending(Category.TRANSPORT, self._transport_day(month), amount, description)
+                )
+
+    def _purchases(self, line: BudgetLine, quarter: int) -> None:
+        """Fill the line up to its plan so far with the purchases a programme makes during the year."""
+        rng, year = self.rng, self.programme.year
+        first, last = quarter_bounds(year, quarter)
+        first = max(first, self.programme.starts_on + datetime.timedelta(days=14))  # after the DPA is out
+        last = min(last, self.pay_until)
+        choices = PURCHASES[line.category]
+        while True:
+            need = sum(self.target[line.pk][:quarter]) - self.spent[line.pk]
+            if need < SMALLEST_PURCHASE or first > last:
+                return
+            day = _office_day(_day(rng, first, last), first, last)
+            template, (low, high, step), (fewest, most) = rng.choice(choices)
+            unit = rng.randrange(low, high + 1, step)
+            count = min(rng.randint(fewest, most), need // unit)
+            if count >= 1:
+                amount = count * unit
+                description = template.format(
+                    n=count,
+                    unit=rupiah(unit),
+                    topic=rng.choice(BIMTEK_TOPICS),
+                    fair=rng.choice(FAIRS),
+                    month=MONTHS[day.month - 1],
+                    quarter=ROMAN[quarter],
+                )
+            else:
+                amount = need // 1000 * 1000
+                description = SMALL_PURCHASES[line.category]
+            if not self._take(self._spending(line.category, day, amount, description)):
+                return
+
+    # --- receipts, corrections and writing -----------------------------------------------------------
+
+    def _receipts(self) -> None:
+        """SPJ numbers in date order; a few left blank, a few typed wrong and corrected later."""
+        rng, year = self.rng, self.programme.year
+        ordered = sorted(self.spending, key=lambda s: s.row.spent_on)  # stable: the order they were made
+        # Receipts still missing: for a running year the most recent ones, for a closed year any.
+        recent = [s for s in ordered if (self.pay_until - s.row.spent_on).days <= 45]
+        pool = recent if self.pay_until < self.programme.ends_on and len(recent) >= 10 else ordered
+        blank = {id(s) for s in rng.sample(pool, min(len(pool), rng.randint(2, 4)))}
+        number = rng.randint(3, 25)
+        for spending in ordered:
+            if id(spending) not in blank:
+                spending.row.receipt_number = f"SPJ/{number:04d}/DKUKM/{year}"
+                number += rng.choice([1, 1, 1, 2, 3])  # other SPJs of the office fall in between
+        earliest = self.programme.starts_on + datetime.timedelta(days=40)
+        correctable = [
+            s
+            for s in ordered
+            if id(s) not in blank
+            and s.row.amount >= 100_000
+            and earliest <= s.row.spent_on <= self.pay_until - datetime.timedelta(days=10)
+        ]
+        fields = rng.sample(sorted(CORRECTIONS), min(rng.randint(2, 3), len(correctable)))
+        for field_name, spending in zip(fields, rng.sample(correctable, len(fields)), strict=True):
+            row = spending.row
+            spending.correction, spending.true_value = field_name, getattr(row, field_name)
+            # Typed wrong at first; lower, earlier or transposed, so the first version broke no limit either.
+            if field_name == "amount":
+                row.amount = row.amount // 10
+            elif field_name == "spent_on":
+                row.spent_on = max(
+                    self.programme.starts_on, row.spent_on - datetime.timedelta(days=rng.randint(7, 30))
+                )
+            else:
+                digits = row.receipt_number.split("/")[1]
+                typo = digits[:2] + digits[3] + digits[2]  # the last two digits swapped
+                typo = typo if typo != digits else f"{int(digits) + 10:04d}"
+                row.receipt_number = f"SPJ/{typo}/DKUKM/{year}"
+
+    def _write(self) -> None:
+        rows = []
+        for spending in self.spending:
+            row = spending.row
+            row._history_date = _at(spending.day, 15)
+            row._history_user = row.recorded_by
+            rows.append(row)
+        bulk_create_with_history(rows, Expenditure, batch_size=500, default_change_reason="Belanja dicatat")
+        for row in rows:  # the entry page shows when it was recorded: on the day, not today
+            row.created_at = row._history_date
+        Expenditure.objects.bulk_update(rows, ["created_at"], batch_size=500)
+        corrected_on = {}
+        for spending in self.spending:
+            if spending.correction:
+                services.expenditure_update(
+                    expenditure=spending.row,
+                    user=self.ctx.staf,
+                    fields={spending.correction: spending.true_value},
+                    reason=CORRECTIONS[spending.correction],
+                )
+                # Found when the SPJ file was checked, a few days after; never after the last payment day.
+                checked = spending.day + datetime.timedelta(days=self.rng.randint(3, 10))
+                corrected_on[spending.row.pk] = min(checked, self.pay_until)
+        _backdate(
+            Expenditure.history.filter(id__in=corrected_on, history_type="~"),
+            lambda row: _at(corrected_on[row.id], 10),
+        )
+
+
 @dataclass
 class _Row:
     """An active business of the registry, as much as picking a cohort needs."""
@@ -1034,6 +1545,7 @@ class _Context:
     """What both programmes share: people, places, topics, the registry pool and its NIBs."""
 
     rng: random.Random
+    seed: int
     today: datetime.date
     staf: User
     admin: User
@@ -1102,6 +1614,7 @@ def _context(*, seed: int, today: datetime.date) -> _Context:
     admin = User.objects.get(username="admin")
     return _Context(
         rng=rng,
+        seed=seed,
         today=today,
         staf=User.objects.get(username="staf"),
         admin=admin,

@@ -1,13 +1,14 @@
 """The demo programmes: 2024 as the office described it, this year's up to today, all by the rules."""
 
 import datetime
+import re
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, F, Max, Sum
 from django.test import override_settings
 from django.utils import timezone
 
@@ -16,13 +17,16 @@ from coaching.demo import PENDAMPING_AREAS
 from coaching.models import (
     Assessment,
     Attendance,
+    BudgetLine,
     CoachingSession,
     Enrolment,
     Event,
     EventParticipant,
+    Expenditure,
     Membership,
     Programme,
 )
+from coaching.periods import QUARTERS
 from registry.models import Business, Kecamatan
 from registry.roles import role_of
 from registry.sizes import decide_size_class
@@ -183,6 +187,105 @@ class TestTheSeededDemo:
             assert enrolment.status == Enrolment.Status.NAIK_KELAS
             assert membership.joined_on > enrolment.verified_on
 
+    # --- budget and spending ---------------------------------------------------------------------
+
+    def test_no_line_spends_past_its_allocation_and_no_programme_past_its_ceiling(self, demo):
+        for programme in (demo["2024"], demo["current"]):
+            lines = programme.budget_lines.annotate(spent=Sum("expenditures__amount", default=0))
+            assert len(lines) == 8
+            assert {line.category for line in lines} == set(BudgetLine.Category.values)
+            for line in lines:
+                assert line.spent <= line.allocation, line
+                assert sum(line.plan_for(quarter) for quarter in QUARTERS) == line.allocation
+                # Little is planned for the first quarter, before the classes start.
+                assert line.plan_q1 < max(line.plan_q2, line.plan_q3, line.plan_q4), line
+            allocated = sum(line.allocation for line in lines)
+            assert programme.budget_ceiling * 99 // 100 <= allocated <= programme.budget_ceiling
+            assert sum(line.spent for line in lines) <= programme.budget_ceiling
+
+    def test_2024_spends_between_90_and_100_percent_of_its_ceiling_roughly_as_planned(self, demo):
+        programme = demo["2024"]
+        spending = Expenditure.objects.filter(budget_line__programme=programme)
+
+        spent = spending.aggregate(total=Sum("amount"))["total"]
+        assert 0.90 * programme.budget_ceiling <= spent <= programme.budget_ceiling
+        for quarter in QUARTERS:
+            planned = programme.budget_lines.aggregate(total=Sum(f"plan_q{quarter}"))["total"]
+            in_quarter = spending.filter(spent_on__quarter=quarter).aggregate(total=Sum("amount"))["total"]
+            assert 0.8 * planned <= in_quarter <= 1.05 * planned, quarter
+
+    def test_this_years_spending_keeps_pace_behind_the_calendar(self, demo):
+        programme, today = demo["current"], demo["today"]
+        spent = Expenditure.objects.filter(budget_line__programme=programme).aggregate(
+            total=Sum("amount", default=0)
+        )["total"]
+
+        elapsed = ((today - programme.starts_on).days + 1) / (
+            (programme.ends_on - programme.starts_on).days + 1
+        )
+        # Receipts lag the work, and the year's plan leaves the first quarter light.
+        assert elapsed - 0.3 <= spent / programme.budget_ceiling <= elapsed + 0.02
+
+    def test_spending_lies_within_its_programme_and_never_after_today(self, demo):
+        spending = Expenditure.objects.select_related("budget_line__programme")
+        assert spending.count() > 300
+
+        for expenditure in spending:
+            assert expenditure.budget_line.programme.covers(expenditure.spent_on), expenditure
+            assert expenditure.spent_on <= demo["today"]
+            assert expenditure.amount > 0
+            assert timezone.localdate(expenditure.created_at) == expenditure.spent_on  # recorded on the day
+        current = spending.filter(budget_line__programme=demo["current"])
+        assert current.exists() and not current.filter(spent_on__gt=demo["today"]).exists()
+
+    def test_spending_for_a_session_or_a_drive_belongs_to_the_same_programme(self, demo):
+        for_sessions = Expenditure.objects.exclude(session=None)
+        for_events = Expenditure.objects.exclude(event=None)
+        assert for_sessions.exists() and for_events.exists()
+
+        assert not for_sessions.exclude(session__programme=F("budget_line__programme")).exists()
+        assert not for_events.exclude(event__programme=F("budget_line__programme")).exists()
+        assert not for_sessions.filter(event__isnull=False).exists()
+        # A speaker's fee is paid for a session that had an outside speaker; meals for one with attendance.
+        fees = for_sessions.filter(budget_line__category=BudgetLine.Category.SPEAKER_FEES)
+        assert fees.exists() and not fees.filter(session__speaker="").exists()
+        meals = for_sessions.filter(budget_line__category=BudgetLine.Category.MEALS)
+        assert meals.exists() and not meals.filter(session__attendances=None).exists()
+        # The halal drive's fees are paid per participant.
+        halal = Event.objects.get(programme=demo["2024"], kind=Event.Kind.HALAL)
+        fees = halal.expenditures.filter(budget_line__category=BudgetLine.Category.CERTIFICATION)
+        assert 0 < fees.count() <= halal.participants.count()
+
+    def test_a_few_entries_have_no_receipt_number_and_the_others_an_spj_number(self, demo):
+        for programme in (demo["2024"], demo["current"]):
+            spending = Expenditure.objects.filter(budget_line__programme=programme)
+
+            assert 2 <= spending.filter(receipt_number="").count() <= 5
+            spj = re.compile(rf"SPJ/\d{{4}}/DKUKM/{programme.year}")
+            numbers = spending.exclude(receipt_number="").values_list("receipt_number", flat=True)
+            assert all(spj.fullmatch(number) for number in numbers)
+            assert len(set(numbers)) == len(numbers)
+
+    def test_corrected_entries_keep_the_old_values_and_the_reason_in_their_history(self, demo):
+        for programme in (demo["2024"], demo["current"]):
+            corrections = Expenditure.history.filter(
+                budget_line__programme=programme, history_type="~"
+            ).order_by("history_date")
+
+            assert 2 <= corrections.count() <= 3
+            for correction in corrections:
+                assert correction.history_change_reason.startswith("Koreksi: ")
+                first = correction.prev_record
+                assert first.history_type == "+" and first.history_change_reason == "Belanja dicatat"
+                assert first.history_date < correction.history_date <= timezone.now()
+                assert correction.diff_against(first).changed_fields
+                assert programme.covers(timezone.localdate(correction.history_date))
+            # Every other entry was recorded once, on the day it was spent.
+            recorded = Expenditure.history.filter(budget_line__programme=programme, history_type="+")
+            assert recorded.count() == Expenditure.objects.filter(budget_line__programme=programme).count()
+            unchanged = recorded.exclude(id__in=corrections.values("id"))
+            assert all(timezone.localdate(row.history_date) == row.spent_on for row in unchanged)
+
     def test_seeding_again_adds_nothing(self, demo):
         tables = [
             Programme,
@@ -193,6 +296,8 @@ class TestTheSeededDemo:
             Event,
             EventParticipant,
             Membership,
+            BudgetLine,
+            Expenditure,
         ]
         before = [model.objects.count() for model in tables] + [get_user_model().objects.count()]
 
@@ -221,10 +326,19 @@ def _story():
     )
 
 
+def _spending():
+    return list(
+        Expenditure.objects.order_by("spent_on", "budget_line__name", "amount", "description").values_list(
+            "budget_line__programme__year", "spent_on", "budget_line__name", "amount", "receipt_number"
+        )
+    )
+
+
 def test_the_same_seed_tells_the_same_story():
     seed(businesses=120)
-    first = _story()
-    for model in (Membership, EventParticipant, Event, Attendance, CoachingSession, Assessment, Enrolment):
+    first = _story() + _spending()
+    models = (Expenditure, BudgetLine, Membership, EventParticipant, Event, Attendance, CoachingSession)
+    for model in (*models, Assessment, Enrolment):
         model.objects.all().delete()
     Programme.objects.all().delete()
     Business.history.all().delete()
@@ -233,4 +347,4 @@ def test_the_same_seed_tells_the_same_story():
     seed(businesses=120)
 
     assert first
-    assert _story() == first
+    assert _story() + _spending() == first
