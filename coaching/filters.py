@@ -8,7 +8,7 @@ from registry.models import Kecamatan, Sector
 from .forms import PendampingChoiceField
 from .models import BudgetLine, CoachingSession, Enrolment, Expenditure, Programme, Topic
 from .periods import QUARTER_NAMES, quarter_bounds
-from .selectors import pendamping_list
+from .selectors import LINE_ORDER, pendamping_list
 
 
 class PendampingFilter(django_filters.ModelChoiceFilter):
@@ -117,7 +117,7 @@ class ExpenditureFilter(django_filters.FilterSet):
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
-        self.filters["budget_line"].queryset = programme.budget_lines.order_by("category", "name")
+        self.filters["budget_line"].queryset = programme.budget_lines.order_by(*LINE_ORDER)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -296,12 +296,19 @@ def association_list() -> QuerySet[Association]:
 PACE_TOLERANCE_POINTS = 10
 
 
+# Lines are listed in the order of their categories (speaker fees first, other last), then by name.
+LINE_ORDER = [
+    Case(*(When(category=c, then=Value(i)) for i, c in enumerate(BudgetLine.Category.values))),
+    "name",
+]
+
+
 def budget_lines(programme: Programme) -> QuerySet[BudgetLine]:
     """The programme's lines with what each has spent and how many entries it has."""
     spent = Coalesce(Sum("expenditures__amount"), 0)
     return programme.budget_lines.annotate(
         spent=spent, remaining=F("allocation") - spent, entries=Count("expenditures")
-    ).order_by("category", "name")
+    ).order_by(*LINE_ORDER)
 
 
 def expenditure_list() -> QuerySet[Expenditure]:
@@ -493,7 +500,7 @@ def realisation(programme: Programme, quarter: int, today: datetime.date | None 
     for line in programme.budget_lines.annotate(
         spent_quarter=Coalesce(Sum("expenditures__amount", filter=in_quarter), 0),
         spent_to_date=Coalesce(Sum("expenditures__amount", filter=to_date), 0),
-    ).order_by("category", "name"):
+    ).order_by(*LINE_ORDER):
         lines.append(
             LineFigures(
                 name=line.name,

@@ -205,6 +205,11 @@ def test_a_quarter_plan_off_by_some_rupiah_is_refused_on_the_form(client_for, bo
 def test_the_budget_page_shows_each_line_with_spent_remaining_and_percent(client_for, books):
     response = client_for("pimpinan").get(reverse("coaching:budget", args=[books["programme"].pk]))
 
+    # In the order of the categories (speaker fees before meals), not of their codes.
+    assert [line.name for line in response.context["lines"]] == [
+        "Honorarium narasumber",
+        "Konsumsi kelas kelompok",
+    ]
     lines = {line.name: line for line in response.context["lines"]}
     assert (lines["Honorarium narasumber"].spent, lines["Honorarium narasumber"].remaining) == (
         2_500_000, 297_500_000,
