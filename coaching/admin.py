@@ -108,7 +108,8 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
 
 @admin.register(Expenditure)
 class ExpenditureAdmin(SimpleHistoryAdmin):
-    """Read-only here: spending is written through the app, whose services guard the ceiling."""
+    """Read-only here: spending is written, corrected and deleted (with a reason) through the app,
+    whose services guard the ceiling."""
 
     list_display = ["spent_on", "description", "budget_line", "amount", "receipt_number"]
     list_filter = ["budget_line__programme", "budget_line__category"]
@@ -120,4 +121,7 @@ class ExpenditureAdmin(SimpleHistoryAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -317,6 +317,15 @@ def expenditure_list() -> QuerySet[Expenditure]:
     ).order_by("-spent_on", "-id")
 
 
+def deleted_spending(programme: Programme) -> QuerySet:
+    """Spending an admin deleted from the programme, as its history keeps it, newest first."""
+    return (
+        Expenditure.history.filter(history_type="-", budget_line_id__in=programme.budget_lines.values("id"))
+        .select_related("history_user")
+        .order_by("-history_date")
+    )
+
+
 def spending_on(target: CoachingSession | Event) -> tuple[list[Expenditure], int]:
     """What was spent on a session or a drive, and the total."""
     entries = list(target.expenditures.select_related("budget_line").order_by("spent_on", "id"))

@@ -842,6 +842,7 @@ def expenditure_list(request, pk):
             "filter": spending,
             "page": page,
             "total": spending.qs.aggregate(total=Coalesce(Sum("amount"), 0))["total"],
+            "deleted": selectors.deleted_spending(programme),
         },
     )
 

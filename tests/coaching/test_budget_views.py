@@ -372,6 +372,9 @@ def test_an_admin_deletes_spending_with_a_reason_and_it_leaves_the_totals(client
         Expenditure.history.filter(history_type="-").get().history_change_reason
         == "Dihapus: Tercatat dua kali"
     )
+    # The list keeps a record of what was deleted, by whom and why.
+    assert "Honor narasumber kelas pemasaran · Rp 2.500.000" in text_of(response)
+    assert "oleh Admin — Dihapus: Tercatat dua kali" in text_of(response)
 
 
 # --- the spending list ---------------------------------------------------------------------------
@@ -447,3 +450,22 @@ def test_the_programme_page_shows_the_budget_to_those_who_may_see_money(client_f
     assert "Realisasi per triwulan" in text_of(pimpinan)
     assert pendamping.context["pace"] is None
     assert "Realisasi per triwulan" not in text_of(pendamping)
+
+
+def test_the_ceiling_cannot_be_edited_below_the_lines(client_for, books):
+    programme = books["programme"]
+
+    response = client_for("staf").post(
+        reverse("coaching:programme_edit", args=[programme.pk]),
+        {"year": "2024", "name": programme.name, "budget_ceiling": "399.999.999", "naik_kelas_target": "170",
+         "starts_on": "2024-01-01", "ends_on": "2024-12-31", "min_new_indicators": "2",
+         "turnover_growth_percent": "20"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["budget_ceiling"] == [
+        "Pagu tidak bisa di bawah jumlah pagu mata anggaran (Rp 400.000.000); "
+        "kurangi dulu pagu mata anggarannya."
+    ]
+    programme.refresh_from_db()
+    assert programme.budget_ceiling == 1_200_000_000

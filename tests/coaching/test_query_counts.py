@@ -367,8 +367,8 @@ def test_the_spending_list_query_count_does_not_grow_with_spending(
 
     # 1–4 session, user and permissions, 5 the programme, 6 the line choices for the filter, 7 count for
     # the paginator, 8 the page of spending with line, programme, session, kecamatan, drive and who
-    # recorded it joined, 9 the total of the filter.
-    with django_assert_max_num_queries(9):
+    # recorded it joined, 9 the total of the filter, 10 the spending deleted from the programme.
+    with django_assert_max_num_queries(10):
         response = reader.get(f"{url}?quarter=1")
 
     assert response.context["page"].paginator.count > 0
