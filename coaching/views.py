@@ -786,8 +786,10 @@ def budget(request, pk):
             "spent": spent,
             "remaining": allocated - spent,
             "spent_percent": share_percent(spent, allocated),
-            "plan_totals": [sum(line.plan_for(q) for line in lines) for q in QUARTER_NAMES],
-            "quarter_names": QUARTER_NAMES.values(),
+            "plan_totals": [
+                (f"TW {numeral}", sum(line.plan_for(q) for line in lines))
+                for q, numeral in zip(QUARTER_NAMES, ("I", "II", "III", "IV"), strict=True)
+            ],
         },
     )
 
