@@ -226,6 +226,14 @@ def _weekday(day: datetime.date) -> datetime.date:
     return day + datetime.timedelta(days=1) if day.weekday() == 6 else day
 
 
+def _weekday_until(day: datetime.date) -> datetime.date:
+    """The last day of field work up to `day`: a Sunday gives the Saturday before.
+
+    A draw that ends here stays on or before `day` after `_weekday`, which moves a Sunday forward.
+    """
+    return day - datetime.timedelta(days=1) if day.weekday() == 6 else day
+
+
 def _grow(amount: int, percent: int) -> int:
     """`amount` grown by `percent`, rounded up to a thousand rupiah so the growth is never understated."""
     grown = -(-amount * (100 + percent) // 100)
@@ -433,38 +441,38 @@ class _ProgrammeBuilder:
             return None
         month = rng.choices(list(months), weights=list(months.values()))[0]
         start = max(datetime.date(year, month, 1), earliest)
-        end = min(datetime.date(year, month, 28), self.verify_until)
+        end = min(datetime.date(year, month, 28), _weekday_until(self.verify_until))
         return _weekday(_day(rng, start, end)) if start <= end else None
 
     def _assign_fates(self) -> None:
         rng, spec, year = self.rng, self.spec, self.spec.year
+        # The baseline is taken on a first visit, days to weeks after the enrolment. Early in the year
+        # those visits have all happened by today, the most recent ones on the day the business joined.
+        latest = _weekday_until(self.last_day)
         for member in self.members:
-            baseline_on = _weekday(
-                _day(
-                    rng,
-                    member.enrolled_on + datetime.timedelta(days=3),
-                    min(member.enrolled_on + datetime.timedelta(days=40), datetime.date(year, 3, 28)),
-                )
-            )
-            member.baseline_on = baseline_on if baseline_on <= self.last_day else None
-        assessed = [member for member in self.members if member.baseline_on]
+            first = member.enrolled_on + datetime.timedelta(days=3)
+            last = min(member.enrolled_on + datetime.timedelta(days=40), datetime.date(year, 3, 28))
+            if last > latest:
+                first, last = min(first, latest), latest
+            member.baseline_on = _weekday(_day(rng, first, last))
         size = len(self.members)
         # A small demo cohort still shows one business of each kind.
         at_least_one = 1 if size >= 10 else 0
         withdrawn = max(at_least_one, round(size * spec.withdrawn_share))
         verified = round(size * spec.verified_share * self._elapsed())
         waiting = max(at_least_one, round(size * spec.waiting_share))
-        order = assessed[:]
+        order = self.members[:]
         rng.shuffle(order)
         for index, member in enumerate(order):
             if index < withdrawn:
                 self._withdrawn(member)
             elif index < withdrawn + verified:
                 self._verified(member)
-            elif index < withdrawn + verified + waiting:
-                self._waiting(member)
+            elif waiting and self._waiting(member):
+                # Early in the year a recent baseline is too fresh to qualify on; the next member may.
+                waiting -= 1
         for member in self.members:
-            if member.fate in (STEADY, WITHDRAWN) and member.baseline_on:
+            if member.fate in (STEADY, WITHDRAWN):
                 member.follow_ups = self._regular_follow_ups(member, before=member.withdrawn_on)
 
     def _regular_follow_ups(self, member, *, before=None, around=None) -> list[datetime.date]:
@@ -502,16 +510,18 @@ class _ProgrammeBuilder:
         member.fate, member.verified_on, member.qualifies_on = VERIFIED, verified_on, qualifies_on
         member.follow_ups = sorted([qualifies_on, *self._regular_follow_ups(member, around=qualifies_on)])
 
-    def _waiting(self, member: _Member) -> None:
+    def _waiting(self, member: _Member) -> bool:
+        """Make the member a candidate in the last weeks, if its baseline is old enough; say whether."""
         start = max(
             member.baseline_on + datetime.timedelta(days=30), self.last_day - datetime.timedelta(days=35)
         )
         if start > self.last_day:
-            return
+            return False
         member.fate = WAITING
         member.qualifies_on = _day(self.rng, start, self.last_day)
         regular = self._regular_follow_ups(member, before=member.qualifies_on, around=member.qualifies_on)
         member.follow_ups = sorted([*regular, member.qualifies_on])
+        return True
 
     # --- certificate drive (halal in 2024, PIRT afterwards) -------------------------------------
 
@@ -697,8 +707,6 @@ class _ProgrammeBuilder:
         settings = selectors.rule_settings(self.programme)
         rows, later = [], []
         for member in self.members:
-            if not member.baseline_on:
-                continue
             baseline = self._baseline(member)
             baseline.size_class = decide_size_class(baseline.turnover, baseline.capital).size_class or ""
             stages = self._stages(member, self._gains(member, baseline))
