@@ -13,7 +13,7 @@ from django.utils import timezone
 from registry.formatting import rupiah, share_percent, tanggal
 from registry.models import Business
 from registry.roles import PENDAMPING
-from registry.selectors import Change, TimelineEntry
+from registry.selectors import TimelineEntry, history_timeline, who_did
 
 from . import rules
 from .models import (
@@ -608,36 +608,12 @@ def expenditure_history(expenditure: Expenditure) -> list[TimelineEntry]:
             return tanggal(value)
         return str(value)
 
-    entries, previous = [], None
-    for record in records:
-        titles = {"+": "Dicatat", "-": "Dihapus", "~": "Dikoreksi"}
-        changes = []
-        if record.history_type == "~" and previous is not None:
-            changes = [
-                Change(str(f.verbose_name), show(f, old), show(f, new))
-                for f in fields
-                if (old := getattr(previous, f.attname)) != (new := getattr(record, f.attname))
-            ]
-        entries.append(
-            TimelineEntry(
-                when=record.history_date,
-                who=_who(record.history_user),
-                kind={"+": "created", "-": "deleted", "~": "changed"}[record.history_type],
-                reason=record.history_change_reason or "",
-                changes=changes,
-                title=titles[record.history_type],
-            )
-        )
-        previous = record
-    entries.reverse()
-    return entries
+    return history_timeline(
+        records, fields=fields, show=show, titles={"+": "Dicatat", "-": "Dihapus", "~": "Dikoreksi"}
+    )
 
 
 # --- the business page -----------------------------------------------------------------------
-
-
-def _who(user) -> str:
-    return (user.get_full_name() or user.username) if user else "Sistem"
 
 
 def business_coaching_timeline(business: Business, attendances: list[Attendance]) -> list[TimelineEntry]:
@@ -665,7 +641,7 @@ def business_coaching_timeline(business: Business, attendances: list[Attendance]
         entries.append(
             TimelineEntry(
                 when=when,
-                who=_who(record.history_user),
+                who=who_did(record.history_user),
                 kind="enrolment",
                 title=record.history_change_reason or "Data peserta diubah",
                 reason=programmes.get(record.programme_id, ""),
@@ -677,7 +653,7 @@ def business_coaching_timeline(business: Business, attendances: list[Attendance]
         entries.append(
             TimelineEntry(
                 when=session.held_on,
-                who=_who(session.pendamping),
+                who=who_did(session.pendamping),
                 kind="session",
                 title=f"Hadir di sesi: {session.get_kind_display()} ({session.hours:g} jam)",
                 reason=f"Kec. {session.kecamatan.name}{', ' + session.venue if session.venue else ''}",
@@ -689,7 +665,7 @@ def business_coaching_timeline(business: Business, attendances: list[Attendance]
         entries.append(
             TimelineEntry(
                 when=assessment.assessed_on,
-                who=_who(assessment.recorded_by),
+                who=who_did(assessment.recorded_by),
                 kind="assessment",
                 title=assessment.get_kind_display(),
                 reason=f"Kelas {assessment.size_class_label.lower()}, {held} indikator dimiliki",
@@ -705,7 +681,7 @@ def business_coaching_timeline(business: Business, attendances: list[Attendance]
         entries.append(
             TimelineEntry(
                 when=record.outcome_on,
-                who=_who(record.history_user),
+                who=who_did(record.history_user),
                 kind="event",
                 title=f"{events.get(record.event_id, 'Kegiatan fasilitasi')}: "
                 f"{dict(EventParticipant.Outcome.choices)[record.outcome]}",
@@ -719,7 +695,7 @@ def business_coaching_timeline(business: Business, attendances: list[Attendance]
         entries.append(
             TimelineEntry(
                 when=membership.joined_on,
-                who=_who(membership.recorded_by),
+                who=who_did(membership.recorded_by),
                 kind="association",
                 title=f"Bergabung dengan {membership.association.name}",
                 reason="",

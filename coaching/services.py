@@ -513,18 +513,16 @@ def _check_within_budget(*, programme: Programme, line: BudgetLine, amount: int,
     spent = spending.aggregate(
         line=Coalesce(Sum("amount", filter=Q(budget_line=line)), 0), programme=Coalesce(Sum("amount"), 0)
     )
-    line_left = line.allocation - spent["line"]
-    if amount > line_left:
-        raise ValidationError(
-            {"amount": f"Melebihi sisa mata anggaran “{line}”: sisa {rupiah(max(line_left, 0))}, "
-             f"belanja ini {rupiah(amount)} (lebih {rupiah(amount - max(line_left, 0))})."}
-        )  # fmt: skip
-    ceiling_left = programme.budget_ceiling - spent["programme"]
-    if amount > ceiling_left:
-        raise ValidationError(
-            {"amount": f"Melebihi sisa pagu program: sisa {rupiah(max(ceiling_left, 0))}, "
-             f"belanja ini {rupiah(amount)} (lebih {rupiah(amount - max(ceiling_left, 0))})."}
-        )  # fmt: skip
+    for what, left in (
+        (f"mata anggaran “{line}”", line.allocation - spent["line"]),
+        ("pagu program", programme.budget_ceiling - spent["programme"]),
+    ):
+        left = max(left, 0)
+        if amount > left:
+            raise ValidationError(
+                {"amount": f"Melebihi sisa {what}: sisa {rupiah(left)}, belanja ini {rupiah(amount)} "
+                 f"(lebih {rupiah(amount - left)})."}
+            )  # fmt: skip
 
 
 @transaction.atomic

@@ -99,44 +99,59 @@ def business_timeline(business: Business, *, show_nik: bool = False) -> list[Tim
         field for field in Business.history.model._meta.fields if field.name in fields and field.name != "id"
     ]
 
-    def show(field_name, value):
+    def show(field, value):
         if value in (None, ""):
             return "—"
-        if field_name == "owner_nik" and not show_nik:
+        if field.name == "owner_nik" and not show_nik:
             return mask_nik(value)
-        if field_name in names:
-            return names[field_name].get(value, str(value))
-        if field_name in MONEY_FIELDS:
+        if field.name in names:
+            return names[field.name].get(value, str(value))
+        if field.name in MONEY_FIELDS:
             return rupiah(value)
-        model_field = fields[field_name]
+        model_field = fields[field.name]
         if model_field.choices:
             return dict(model_field.flatchoices).get(value, value)
         if isinstance(value, bool):
             return "Ya" if value else "Tidak"
         return str(value)
 
-    entries = []
-    previous = None
+    return history_timeline(
+        records, fields=tracked, show=show, titles={"+": "Didaftarkan", "-": "Dihapus", "~": "Diubah"}
+    )
+
+
+HISTORY_KINDS = {"+": "created", "-": "deleted", "~": "changed"}
+
+
+def who_did(user) -> str:
+    """The person a record names, by full name; "Sistem" when nobody did it (a migration, a seed)."""
+    return (user.get_full_name() or user.username) if user else "Sistem"
+
+
+def history_timeline(records, *, fields, show, titles: dict[str, str]) -> list[TimelineEntry]:
+    """One timeline entry per django-simple-history record, newest first, with old → new per change.
+
+    `records` come oldest first with their history_user fetched; `fields` are the history model's
+    fields to compare; `show(field, value)` writes a value for people; `titles` name each history_type.
+    """
+    entries, previous = [], None
     for record in records:
-        user = record.history_user
-        who = (user.get_full_name() or user.username) if user else "Sistem"
-        if record.history_type == "+":
-            kind, title, changes = "created", "Didaftarkan", []
-        elif record.history_type == "-":
-            kind, title, changes = "deleted", "Dihapus", []
-        else:
-            kind, title = "changed", "Diubah"
-            changes = (
-                [
-                    Change(str(field.verbose_name), show(field.name, old), show(field.name, new))
-                    for field in tracked
-                    if (old := getattr(previous, field.attname)) != (new := getattr(record, field.attname))
-                ]
-                if previous
-                else []
-            )
+        changes = []
+        if record.history_type == "~" and previous is not None:
+            changes = [
+                Change(str(field.verbose_name), show(field, old), show(field, new))
+                for field in fields
+                if (old := getattr(previous, field.attname)) != (new := getattr(record, field.attname))
+            ]
         entries.append(
-            TimelineEntry(record.history_date, who, kind, record.history_change_reason or "", changes, title)
+            TimelineEntry(
+                when=record.history_date,
+                who=who_did(record.history_user),
+                kind=HISTORY_KINDS[record.history_type],
+                reason=record.history_change_reason or "",
+                changes=changes,
+                title=titles[record.history_type],
+            )
         )
         previous = record
     entries.reverse()
