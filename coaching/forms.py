@@ -345,7 +345,7 @@ def even_quarter_plan(allocation: int, programme: Programme) -> dict[str, int]:
 
 class BudgetLineChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, line):
-        return f"{line.get_category_display()} — {line.name} (sisa {rupiah(line.allocation - line.spent)})"
+        return f"{line.get_category_display()} — {line.name} (sisa {rupiah(line.remaining)})"
 
 
 class SessionChoiceField(forms.ModelChoiceField):
