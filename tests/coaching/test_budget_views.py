@@ -469,3 +469,11 @@ def test_the_ceiling_cannot_be_edited_below_the_lines(client_for, books):
     ]
     programme.refresh_from_db()
     assert programme.budget_ceiling == 1_200_000_000
+
+
+def test_clearing_the_spending_filter_leads_back_to_the_whole_list(client_for, books):
+    url = reverse("coaching:expenditure_list", args=[books["programme"].pk])
+
+    response = client_for("staf").get(f"{url}?quarter=2&no_receipt=on")
+
+    assert f'href="{url}">Hapus saringan</a>' in text_of(response)
