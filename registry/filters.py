@@ -7,6 +7,8 @@ from .models import Business, Kecamatan, Sector
 from .sizes import SIZE_CLASS_CHOICES
 
 YES_NO = [("", "Semua"), ("ya", "Ada"), ("tidak", "Belum")]
+# Businesses with neither turnover nor capital recorded have no size class (a blank size_class).
+SIZE_CLASS_UNKNOWN = "belum"
 
 
 class FlagFilter(django_filters.ChoiceFilter):
@@ -24,6 +26,29 @@ class FlagFilter(django_filters.ChoiceFilter):
         return qs.filter(**{self.field_name: wanted})
 
 
+class SizeClassFilter(django_filters.ChoiceFilter):
+    """A PP 7/2021 class, or "belum" for businesses whose class is not known yet."""
+
+    def __init__(self, *args, **kwargs):
+        choices = [*SIZE_CLASS_CHOICES, (SIZE_CLASS_UNKNOWN, "Belum diketahui")]
+        super().__init__(*args, choices=choices, empty_label="Semua", **kwargs)
+
+    def filter(self, qs, value):
+        if value == SIZE_CLASS_UNKNOWN:
+            return qs.filter(size_class="")
+        return super().filter(qs, value)
+
+
+class YearFilter(django_filters.Filter):
+    """A year of registered_on: `lookup_expr` "year" for that year, "year__lte" for up to its end."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"min": 1900, "max": 2100}))
+        super().__init__(*args, field_name="registered_on", min_value=1900, max_value=2100, **kwargs)
+
+
 class BusinessFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Cari",
@@ -39,15 +64,16 @@ class BusinessFilter(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(), label="Sektor", empty_label="Semua"
     )
-    size_class = django_filters.ChoiceFilter(
-        choices=SIZE_CLASS_CHOICES, label="Kelas usaha", empty_label="Semua"
-    )
+    size_class = SizeClassFilter(label="Kelas usaha")
     status = django_filters.ChoiceFilter(choices=Business.Status.choices, label="Status", empty_label="Semua")
     nib = FlagFilter(field_name="nib", label="NIB")
     has_pirt = FlagFilter(label="PIRT")
     has_halal = FlagFilter(label="Halal")
     has_bpom = FlagFilter(label="BPOM")
     has_brand = FlagFilter(label="Merek/HKI")
+    # The registry dashboard's growth figures link here: new in a year, and the registry at a year's end.
+    registered_year = YearFilter(lookup_expr="year", label="Tahun masuk registri")
+    registered_until = YearFilter(lookup_expr="year__lte", label="Masuk registri s.d. tahun")
     sort = django_filters.OrderingFilter(
         label="Urutkan",
         empty_label="Nama (A–Z)",

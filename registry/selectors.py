@@ -2,11 +2,15 @@
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
 from django.utils import timezone
 
-from .formatting import mask_nik, rupiah
+from .filters import SIZE_CLASS_UNKNOWN
+from .formatting import mask_nik, rupiah, share_percent
 from .models import Business, Desa, KbliCode, Kecamatan, Sector
 
 
@@ -177,3 +181,257 @@ def kbli_title(code: str) -> str:
     if not code:
         return ""
     return KbliCode.objects.filter(code=code).values_list("title", flat=True).first() or ""
+
+
+# --- dashboard --------------------------------------------------------------------------------
+
+# The registry dashboard (/registri/dasbor/). Every figure is a database aggregate, and the only
+# Python loops run over aggregate rows (22 kecamatan, the years, ten desa). Each figure carries the
+# filter of the registry list behind it (registry.filters.BusinessFilter), so the two always agree.
+
+GROWTH_FROM_YEAR = 2022  # earlier years are folded into one "s.d. 2021" row
+FASTEST_DESA_LIMIT = 10
+SIZE_CLASS_SHARES = [
+    ("mikro", "Mikro"),
+    ("kecil", "Kecil"),
+    ("menengah", "Menengah"),
+    ("besar", "Besar (di atas UMKM)"),
+    ("", "Belum diketahui"),
+]
+# (BusinessFilter parameter, label, the lookup that means "has it")
+LEGAL_SHARES = [
+    ("nib", "NIB", {"nib__isnull": False}),
+    ("has_pirt", "PIRT", {"has_pirt": True}),
+    ("has_halal", "Sertifikat halal", {"has_halal": True}),
+]
+
+
+@dataclass
+class Figure:
+    """A count and the registry list (its query string) that shows exactly those businesses."""
+
+    label: str
+    count: int
+    query: str = ""
+    share: Decimal | None = None  # percent of all businesses, for the share figures
+
+    @property
+    def url(self) -> str:
+        path = reverse("registry:business_list")
+        return f"{path}?{self.query}" if self.query else path
+
+
+@dataclass
+class KecamatanRow:
+    kecamatan: Kecamatan
+    cells: list[Figure]  # one per sector, in the sectors' order
+    total: Figure
+
+
+@dataclass
+class RegistryOverview:
+    headline: list[Figure]  # total, active, with NIB, registered this year
+    sectors: list[Sector]
+    rows: list[KecamatanRow]  # every kecamatan by name, zeros included
+    sector_totals: list[Figure]
+    total: Figure
+    size_classes: list[Figure]
+    legal: list[tuple[Figure, Figure]]  # (has it, has it not) for NIB, PIRT and halal
+
+
+def registry_overview(*, today: datetime.date | None = None) -> RegistryOverview:
+    """Headline figures, the kecamatan × sector table, and the shares by size class and legal status.
+
+    Two queries: the sectors, then every kecamatan with its count per sector and per figure (one
+    pass over the registry, grouped by kecamatan). Registry-wide figures are sums of the 22 rows, as
+    every business lies in a kecamatan.
+    """
+    this_year = (today or timezone.localdate()).year
+
+    def count(**lookups):
+        return Count(
+            "businesses", filter=Q(**{f"businesses__{key}": value for key, value in lookups.items()})
+        )
+
+    sectors = list(Sector.objects.all())
+    figures = {f"n_sector_{sector.pk}": count(sector=sector.pk) for sector in sectors}
+    figures |= {
+        f"n_size_{size_class or 'unknown'}": count(size_class=size_class)
+        for size_class, _ in SIZE_CLASS_SHARES
+    }
+    figures |= {f"n_{param}": count(**lookups) for param, _, lookups in LEGAL_SHARES}
+    kecamatan_list = list(
+        Kecamatan.objects.annotate(
+            n_total=Count("businesses"),
+            n_active=count(status=Business.Status.ACTIVE),
+            n_this_year=count(registered_on__year=this_year),
+            **figures,
+        ).order_by("name")
+    )
+
+    def total(name: str) -> int:
+        return sum(getattr(kecamatan, name) for kecamatan in kecamatan_list)
+
+    grand_total = total("n_total")
+
+    def share(label: str, count: int, query: str) -> Figure:
+        return Figure(label, count, query, share_percent(count, grand_total))
+
+    rows = [
+        KecamatanRow(
+            kecamatan=kecamatan,
+            cells=[
+                Figure(
+                    sector.name,
+                    getattr(kecamatan, f"n_sector_{sector.pk}"),
+                    f"kecamatan={kecamatan.pk}&sector={sector.pk}",
+                )
+                for sector in sectors
+            ],
+            total=Figure(kecamatan.name, kecamatan.n_total, f"kecamatan={kecamatan.pk}"),
+        )
+        for kecamatan in kecamatan_list
+    ]
+    legal = []
+    for param, label, _ in LEGAL_SHARES:
+        held = total(f"n_{param}")
+        legal.append((share(label, held, f"{param}=ya"), share(label, grand_total - held, f"{param}=tidak")))
+    return RegistryOverview(
+        headline=[
+            Figure("UMKM di registri", grand_total),
+            Figure("Aktif", total("n_active"), f"status={Business.Status.ACTIVE}"),
+            Figure("Sudah punya NIB", total("n_nib"), "nib=ya"),
+            Figure(f"Masuk registri tahun {this_year}", total("n_this_year"), f"registered_year={this_year}"),
+        ],
+        sectors=sectors,
+        rows=rows,
+        sector_totals=[
+            Figure(sector.name, total(f"n_sector_{sector.pk}"), f"sector={sector.pk}") for sector in sectors
+        ],
+        total=Figure("Jumlah", grand_total),
+        size_classes=[
+            share(
+                label,
+                total(f"n_size_{size_class or 'unknown'}"),
+                f"size_class={size_class or SIZE_CLASS_UNKNOWN}",
+            )
+            for size_class, label in SIZE_CLASS_SHARES
+        ],
+        legal=legal,
+    )
+
+
+@dataclass
+class GrowthYear:
+    """New registrations in a year (or in every year up to it) and the registry at the year's end."""
+
+    label: str
+    new: Figure
+    cumulative: Figure
+
+
+def registry_growth(*, today: datetime.date | None = None) -> tuple[list[GrowthYear], list[int]]:
+    """Growth by registration year, and the years that had registrations (newest first). One query.
+
+    Rows: "s.d. 2021" (every earlier year), then each year from 2022 to this year (or the latest
+    registration, if later), zeros included.
+    """
+    this_year = (today or timezone.localdate()).year
+    new_by_year = dict(
+        Business.objects.order_by()
+        .annotate(year=ExtractYear("registered_on"))
+        .values("year")
+        .annotate(new=Count("id"))
+        .values_list("year", "new")
+    )
+    before = GROWTH_FROM_YEAR - 1
+    cumulative = sum(new for year, new in new_by_year.items() if year <= before)
+    rows = [
+        GrowthYear(
+            f"s.d. {before}",
+            Figure(f"s.d. {before}", cumulative, f"registered_until={before}"),
+            Figure(f"s.d. {before}", cumulative, f"registered_until={before}"),
+        )
+    ]
+    for year in range(GROWTH_FROM_YEAR, max([this_year, *new_by_year]) + 1):
+        new = new_by_year.get(year, 0)
+        cumulative += new
+        rows.append(
+            GrowthYear(
+                str(year),
+                Figure(str(year), new, f"registered_year={year}"),
+                Figure(str(year), cumulative, f"registered_until={year}"),
+            )
+        )
+    years = sorted((year for year, new in new_by_year.items() if new), reverse=True)
+    return rows, years
+
+
+def fastest_desa_year(
+    requested, years_with_registrations: list[int], *, today: datetime.date | None = None
+) -> tuple[int | None, int | None]:
+    """(the year to show, the year asked for when it had no registrations, else None).
+
+    The year asked for (?tahun=) defaults to last year; when it had no registrations, the latest
+    year that did is shown instead (None when the registry is empty).
+    """
+    last_year = (today or timezone.localdate()).year - 1
+    try:
+        asked = int(requested)
+    except (TypeError, ValueError):
+        asked = last_year
+    if asked in years_with_registrations:
+        return asked, None
+    return (years_with_registrations[0] if years_with_registrations else None), asked
+
+
+@dataclass
+class DesaGrowth:
+    desa_id: int
+    desa_name: str
+    kecamatan_name: str
+    at_start: Figure  # registered before the year
+    new: Figure  # registered in the year
+
+    @property
+    def url(self) -> str:
+        """The desa's registry list."""
+        return f"{reverse('registry:business_list')}?desa={self.desa_id}"
+
+    @property
+    def growth(self) -> Decimal | None:
+        """New as a percentage of the count at the start of the year; None for a desa new to the registry."""
+        if not self.at_start.count:
+            return None
+        return share_percent(self.new.count, self.at_start.count)
+
+
+def fastest_growing_desa(year: int, *, limit: int = FASTEST_DESA_LIMIT) -> list[DesaGrowth]:
+    """The desa with the most new registrations in the year (ties: faster growth, then name). One query."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    rows = (
+        Business.objects.filter(registered_on__lte=end)
+        .values("desa_id")
+        .annotate(
+            new=Count("id", filter=Q(registered_on__gte=start)),
+            at_start=Count("id", filter=Q(registered_on__lt=start)),
+            # One name per desa; grouping by desa_id alone lets PostgreSQL hash-aggregate in parallel
+            # (grouping by the names as well sorts the whole registry: a third slower at a million).
+            desa_name=Max("desa__name"),
+            kecamatan_name=Max("desa__kecamatan__name"),
+        )
+        .filter(new__gt=0)
+        .order_by("-new", "at_start", "desa_name", "desa_id")[:limit]
+    )
+    return [
+        DesaGrowth(
+            desa_id=row["desa_id"],
+            desa_name=row["desa_name"],
+            kecamatan_name=row["kecamatan_name"],
+            at_start=Figure(
+                row["desa_name"], row["at_start"], f"desa={row['desa_id']}&registered_until={year - 1}"
+            ),
+            new=Figure(row["desa_name"], row["new"], f"desa={row['desa_id']}&registered_year={year}"),
+        )
+        for row in rows
+    ]

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.business_list, name="business_list"),
     path("baru/", views.business_create, name="business_create"),
     path("<int:pk>/ubah/", views.business_edit, name="business_edit"),
+    path("dasbor/", views.dashboard, name="dashboard"),
 ]

@@ -2,8 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from . import selectors, services
+from .charts import Chart, Dataset
 from .filters import BusinessFilter
 from .forms import BusinessForm
 from .models import Business
@@ -92,3 +94,53 @@ def business_edit(request, pk):
     business = _get_business_for_user(request, pk)
     form = BusinessForm(request.POST or None, instance=business)
     return _save_business(request, form, business)
+
+
+@permission_required("registry.view_business", raise_exception=True)
+def dashboard(request):
+    """Registry figures by kecamatan × sector, by year, by desa and by class; each links to its list."""
+    today = timezone.localdate()
+    overview = selectors.registry_overview(today=today)
+    growth, years = selectors.registry_growth(today=today)
+    year, year_without_registrations = selectors.fastest_desa_year(
+        request.GET.get("tahun"), years, today=today
+    )
+    yearly = growth[1:]  # the chart starts at 2022; the folded earlier years would dwarf the bars
+    return render(
+        request,
+        "registry/dashboard.html",
+        {
+            "today": today,
+            "overview": overview,
+            "growth": growth,
+            "growth_chart": Chart(
+                type="bar",
+                labels=[row.label for row in yearly],
+                datasets=[
+                    Dataset("Baru masuk registri", [row.new.count for row in yearly]),
+                    Dataset(
+                        "Jumlah di registri (akhir tahun)",
+                        [row.cumulative.count for row in yearly],
+                        type="line",
+                    ),
+                ],
+                links=[row.new.url for row in yearly],
+            ),
+            "size_chart": _share_chart("Usaha", overview.size_classes),
+            "legal_chart": _share_chart("Sudah punya", [held for held, _ in overview.legal]),
+            "years": years,
+            "year": year,
+            "year_without_registrations": year_without_registrations,
+            "fastest_desa": selectors.fastest_growing_desa(year) if year else [],
+        },
+    )
+
+
+def _share_chart(label: str, figures) -> Chart:
+    return Chart(
+        type="bar",
+        labels=[figure.label for figure in figures],
+        datasets=[Dataset(label, [figure.count for figure in figures])],
+        links=[figure.url for figure in figures],
+        horizontal=True,
+    )
