@@ -13,6 +13,7 @@ urlpatterns = [
     path("program/<int:pk>/peserta/", views.cohort, name="cohort"),
     path("program/<int:pk>/peserta/tambah/", views.enrol, name="enrol"),
     path("program/<int:pk>/kandidat/", views.candidate_list, name="candidate_list"),
+    path("program/<int:pk>/perbaikan-data/", views.data_to_fix, name="data_to_fix"),
     path("program/<int:pk>/sesi/baru/", views.session_create, name="session_create"),
     path("binaan-saya/", views.my_businesses, name="my_businesses"),
     path("peserta/<int:pk>/", views.enrolment_detail, name="enrolment_detail"),
