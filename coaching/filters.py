@@ -18,6 +18,10 @@ class PendampingFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, queryset=lambda request: pendamping_list(), empty_label="Semua", **kwargs)
 
 
+# The cohort as the dashboards count it: everyone still in the programme.
+IN_COHORT = "binaan"
+
+
 class CohortFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Cari",
@@ -35,12 +39,23 @@ class CohortFilter(django_filters.FilterSet):
     )
     pendamping = PendampingFilter(label="Pendamping")
     status = django_filters.ChoiceFilter(
-        choices=Enrolment.Status.choices, label="Status", empty_label="Semua"
+        choices=[(IN_COHORT, "Masih dibina (aktif + naik kelas)"), *Enrolment.Status.choices],
+        label="Status",
+        empty_label="Semua",
+        method="with_status",
+    )
+    verified_to = django_filters.DateFilter(
+        field_name="verified_on", lookup_expr="lte", label="Naik kelas s.d. tanggal", widget=DATE_INPUT
     )
 
     class Meta:
         model = Enrolment
         fields = []
+
+    def with_status(self, queryset, name, value):
+        if value == IN_COHORT:
+            return queryset.exclude(status=Enrolment.Status.WITHDRAWN)
+        return queryset.filter(status=value)
 
     def search(self, queryset, name, value):
         value = value.strip()

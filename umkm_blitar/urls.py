@@ -18,6 +18,8 @@ registry_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("cakupan/", views.coverage, name="coverage"),
+    path("kecamatan/<int:pk>/", views.kecamatan_detail, name="kecamatan_detail"),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),

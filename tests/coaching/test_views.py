@@ -127,6 +127,7 @@ def world(programme, staf, pendamping, other_pendamping, make_candidate, media_r
 # What each URL is opened on: "mine" is the pendamping's own enrolment or session, "theirs" another
 # pendamping's.
 TARGETS = {
+    "data_to_fix": "programme",
     "programme_detail": "programme",
     "programme_edit": "programme",
     "programme_plan": "programme",
@@ -249,8 +250,10 @@ ACCESS = [
     ("association_create",      "",      "get",  302, 200, 200, 403, 403),
     ("association_detail",      "",      "get",  302, 200, 200, 200, 200),
     ("association_add_members", "",      "get",  302, 200, 200, 403, 403),
+    ("data_to_fix",             "",      "get",  302, 200, 200, 403, 403),
 ]  # fmt: skip
 TEMPLATES = {
+    "data_to_fix": "coaching/data_to_fix.html",
     "programme_list": "coaching/programme_list.html",
     "programme_create": "coaching/programme_form.html",
     "programme_detail": "coaching/programme_detail.html",
@@ -1397,7 +1400,7 @@ def test_the_home_page_of_staf_has_no_list_of_own_businesses(client_for, program
 
     assert "my_enrolments" not in response.context
     assert "Usaha binaan saya" not in text_of(response)
-    assert response.context["progress"].cohort == 4
+    assert response.context["totals"].cohort == 4
 
 
 # --- pimpinan reads, and changes nothing -------------------------------------------------------

@@ -93,7 +93,7 @@ def test_the_home_page_query_count_does_not_grow_with_the_registry(
 ):
     make_businesses(count)
 
-    # 1 session, 2 user, 3–4 permissions, 5 the current programme (none here), 6 every registry
+    # 1 session, 2 user, 3–4 permissions, 5 the programmes (none here), 6 every registry
     # headline figure in one aggregate.
     with django_assert_max_num_queries(6):
         response = reader.get(reverse("home"))
