@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from .fields import PhoneField, RupiahField
 from .models import Business, Desa, KbliCode
@@ -19,6 +21,34 @@ class DesaSelect(forms.Select):
         if key in self.kecamatan_of:
             option["attrs"]["data-kecamatan"] = self.kecamatan_of[key]
         return option
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The same markup as Django's select template, written here: 248 desa through the option
+        # template cost the registry list a third of its time.
+        widget = self.get_context(name, value, attrs)["widget"]
+
+        def options(group):
+            return format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((o["value"], flatatt(o["attrs"]), o["label"]) for o in group),
+            )
+
+        groups = format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    format_html('<optgroup label="{}">{}</optgroup>', label, options(group))
+                    if label
+                    else options(group),
+                )
+                for label, group, _ in widget["optgroups"]
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), groups
+        )
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
