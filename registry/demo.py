@@ -5,16 +5,21 @@ Only the places, sectors and KBLI codes are real; every business, owner, NIK and
 """
 
 import datetime
+import itertools
 import random
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import Substr
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from .models import Business, Desa, KbliCode, Sector
 
 DEFAULT_BUSINESSES = 34_675  # registry size at the end of 2023 (DESIGN.md §1)
+BATCH_SIZE = 5000  # rows built and inserted at a time
 # Share of the registry that existed at the end of 2022: just over 31.000 of 34.675.
 SHARE_BY_END_2022 = 31_212 / 34_675
 FIRST_YEAR = 2012
@@ -98,12 +103,34 @@ def _random_date(rng: random.Random, year: int) -> datetime.date:
 
 
 class _Identities:
-    """Unique, well-formed NIK and NIB for made-up owners and businesses."""
+    """Unique, well-formed NIK and NIB for made-up owners and businesses.
 
-    def __init__(self, rng: random.Random):
+    Starts from the NIK sequences and NIBs already taken when the registry is topped up.
+    """
+
+    def __init__(
+        self, rng: random.Random, *, nik_sequence: Counter | None = None, nibs: set[str] | None = None
+    ):
         self.rng = rng
-        self.nik_sequence: Counter = Counter()
-        self.nibs: set[str] = set()
+        self.nik_sequence: Counter = nik_sequence if nik_sequence is not None else Counter()
+        self.nibs: set[str] = nibs if nibs is not None else set()
+
+    @classmethod
+    def around_registry(cls, rng: random.Random) -> "_Identities":
+        """Identities that never collide with those already in the registry."""
+        # A NIK is a 12-digit stem (kecamatan and birth date) and a 4-digit sequence number.
+        last_by_stem = (
+            Business.objects.exclude(owner_nik=None)
+            .annotate(stem=Substr("owner_nik", 1, 12))
+            .values("stem")
+            .annotate(last=Max(Substr("owner_nik", 13)))
+            .values_list("stem", "last")
+        )
+        nik_sequence = Counter({stem: int(last) for stem, last in last_by_stem.iterator(chunk_size=10_000)})
+        nibs = set(
+            Business.objects.exclude(nib=None).values_list("nib", flat=True).iterator(chunk_size=10_000)
+        )
+        return cls(rng, nik_sequence=nik_sequence, nibs=nibs)
 
     def nik(self, kecamatan_code: str, female: bool) -> str:
         region = kecamatan_code.replace(".", "")  # 35.05.03 → 350503
@@ -141,9 +168,8 @@ def _money(rng: random.Random) -> tuple[int | None, int | None]:
     return turnover, capital
 
 
-def build_businesses(total: int, seed: int) -> list[Business]:
-    """Unsaved Business rows for the demo registry (deterministic for a seed)."""
-    rng = random.Random(seed)
+def _generate_businesses(total: int, rng: random.Random, identities: _Identities) -> Iterator[Business]:
+    """Unsaved Business rows, one at a time, so a registry of a million never sits in memory."""
     desa_list = list(Desa.objects.select_related("kecamatan").order_by("code"))
     sectors = {sector.slug: sector for sector in Sector.objects.all()}
     kbli_codes = list(KbliCode.objects.values_list("code", flat=True))
@@ -154,11 +180,9 @@ def build_businesses(total: int, seed: int) -> list[Business]:
     # Some desa are busier than others; Karanggayam is an ordinary desa until its 2023 boom.
     desa_weights = [rng.uniform(0.5, 1.6) for _ in desa_list]
     karanggayam = next(desa for desa in desa_list if desa.code == KARANGGAYAM)
-    identities = _Identities(rng)
     years = _entry_years(total)
     today = timezone.localdate()
 
-    businesses = []
     registered_2023 = 0
     for year in years:
         if year == 2023 and registered_2023 % KARANGGAYAM_2023_EVERY == 0:
@@ -217,19 +241,63 @@ def build_businesses(total: int, seed: int) -> list[Business]:
         business._history_date = timezone.make_aware(
             datetime.datetime.combine(registered_on, datetime.time(9, 0))
         )
-        businesses.append(business)
-    return businesses
+        yield business
+
+
+def _batches(rows: Iterable[Business], size: int) -> Iterator[list[Business]]:
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
+
+
+def build_businesses(total: int, seed: int) -> list[Business]:
+    """Unsaved Business rows for the demo registry (deterministic for a seed)."""
+    rng = random.Random(seed)
+    return list(_generate_businesses(total, rng, _Identities(rng)))
+
+
+def business_batches(total: int, seed: int, batch_size: int = BATCH_SIZE) -> Iterator[list[Business]]:
+    """The rows of build_businesses(total, seed), in batches of batch_size."""
+    rng = random.Random(seed)
+    return _batches(_generate_businesses(total, rng, _Identities(rng)), batch_size)
 
 
 @transaction.atomic
 def seed_registry(*, total: int, seed: int, user=None) -> int:
     """Insert the demo registry in bulk; returns how many businesses were created."""
-    businesses = build_businesses(total, seed)
-    bulk_create_with_history(
-        businesses,
-        Business,
-        batch_size=2000,
-        default_user=user,
-        default_change_reason="Data demo",
-    )
-    return len(businesses)
+    created = 0
+    for batch in business_batches(total, seed):
+        bulk_create_with_history(
+            batch,
+            Business,
+            batch_size=2000,
+            default_user=user,
+            default_change_reason="Data demo",
+        )
+        created += len(batch)
+    return created
+
+
+def top_up_registry(*, total: int, seed: int, on_batch: Callable[[int], None] | None = None) -> int:
+    """Add demo businesses until the registry holds `total`; returns how many were added.
+
+    For benchmarks at a scale the office may reach (up to a million). The rows are another
+    deterministic draw, seeded by the seed and the count already present, whose NIK and NIB never
+    collide with those in the registry. No history rows are written: they would double the work
+    of inserting a million rows, and the pages benchmarked read the businesses, not their history.
+    Each batch is its own transaction, so an interrupted top-up keeps what it wrote and can resume.
+    """
+    existing = Business.objects.count()
+    missing = total - existing
+    if missing <= 0:
+        return 0
+    rng = random.Random(f"{seed}/{existing}")
+    identities = _Identities.around_registry(rng)
+    created = 0
+    for batch in _batches(_generate_businesses(missing, rng, identities), BATCH_SIZE):
+        with transaction.atomic():
+            Business.objects.bulk_create(batch)
+        created += len(batch)
+        if on_batch:
+            on_batch(existing + created)
+    return created

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "simple_history",
     "registry",
     "coaching",
+    "umkm_blitar",
 ]
 
 MIDDLEWARE = [
