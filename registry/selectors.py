@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -237,37 +237,55 @@ class RegistryOverview:
     total: Figure
     size_classes: list[Figure]
     legal: list[tuple[Figure, Figure]]  # (has it, has it not) for NIB, PIRT and halal
+    new_by_year: dict[int, int]  # registrations per year, for registry_growth()
 
 
 def registry_overview(*, today: datetime.date | None = None) -> RegistryOverview:
     """Headline figures, the kecamatan × sector table, and the shares by size class and legal status.
 
-    Two queries: the sectors, then every kecamatan with its count per sector and per figure (one
-    pass over the registry, grouped by kecamatan). Registry-wide figures are sums of the 22 rows, as
-    every business lies in a kecamatan.
+    Three queries: the sectors, the kecamatan, and one pass over the registry grouped by kecamatan,
+    sector and registration year with every figure counted alongside (the years give the growth).
+    The grouping is on the business table's own columns, so PostgreSQL aggregates in parallel:
+    joining the names first made it a single-process pass, 0,9 s instead of 0,3 s at a million
+    businesses. Registry-wide figures are sums of the groups: every business lies in a kecamatan.
     """
     this_year = (today or timezone.localdate()).year
 
     def count(**lookups):
-        return Count(
-            "businesses", filter=Q(**{f"businesses__{key}": value for key, value in lookups.items()})
-        )
+        return Count("id", filter=Q(**lookups))
 
     sectors = list(Sector.objects.all())
-    figures = {f"n_sector_{sector.pk}": count(sector=sector.pk) for sector in sectors}
-    figures |= {
+    figures = {
         f"n_size_{size_class or 'unknown'}": count(size_class=size_class)
         for size_class, _ in SIZE_CLASS_SHARES
     }
     figures |= {f"n_{param}": count(**lookups) for param, _, lookups in LEGAL_SHARES}
-    kecamatan_list = list(
-        Kecamatan.objects.annotate(
-            n_total=Count("businesses"),
-            n_active=count(status=Business.Status.ACTIVE),
-            n_this_year=count(registered_on__year=this_year),
-            **figures,
-        ).order_by("name")
+    groups = list(
+        Business.objects.order_by()
+        .annotate(year=ExtractYear("registered_on"))
+        .values("kecamatan_id", "sector_id", "year")
+        .annotate(n_total=Count("id"), n_active=count(status=Business.Status.ACTIVE), **figures)
     )
+    new_by_year: dict[int, int] = {}
+    for group in groups:
+        new_by_year[group["year"]] = new_by_year.get(group["year"], 0) + group["n_total"]
+        group["n_this_year"] = group["n_total"] if group["year"] == this_year else 0
+    kecamatan_list = list(Kecamatan.objects.order_by("name"))
+    by_kecamatan = {kecamatan.pk: kecamatan for kecamatan in kecamatan_list}
+    for kecamatan in kecamatan_list:
+        kecamatan.n_total = 0
+        kecamatan.by_sector = {}
+        for name in ("n_active", "n_this_year", *figures):
+            setattr(kecamatan, name, 0)
+    for group in groups:
+        kecamatan = by_kecamatan[group["kecamatan_id"]]
+        sector_id = group["sector_id"]
+        kecamatan.by_sector[sector_id] = kecamatan.by_sector.get(sector_id, 0) + group["n_total"]
+        for name in ("n_total", "n_active", "n_this_year", *figures):
+            setattr(kecamatan, name, getattr(kecamatan, name) + group[name])
+    for kecamatan in kecamatan_list:
+        for sector in sectors:
+            setattr(kecamatan, f"n_sector_{sector.pk}", kecamatan.by_sector.get(sector.pk, 0))
 
     def total(name: str) -> int:
         return sum(getattr(kecamatan, name) for kecamatan in kecamatan_list)
@@ -297,6 +315,7 @@ def registry_overview(*, today: datetime.date | None = None) -> RegistryOverview
         held = total(f"n_{param}")
         legal.append((share(label, held, f"{param}=ya"), share(label, grand_total - held, f"{param}=tidak")))
     return RegistryOverview(
+        new_by_year=new_by_year,
         headline=[
             Figure("UMKM di registri", grand_total),
             Figure("Aktif", total("n_active"), f"status={Business.Status.ACTIVE}"),
@@ -330,20 +349,16 @@ class GrowthYear:
     cumulative: Figure
 
 
-def registry_growth(*, today: datetime.date | None = None) -> tuple[list[GrowthYear], list[int]]:
-    """Growth by registration year, and the years that had registrations (newest first). One query.
+def registry_growth(
+    new_by_year: dict[int, int], *, today: datetime.date | None = None
+) -> tuple[list[GrowthYear], list[int]]:
+    """Growth by registration year, and the years that had registrations (newest first).
 
-    Rows: "s.d. 2021" (every earlier year), then each year from 2022 to this year (or the latest
-    registration, if later), zeros included.
+    From registrations per year (RegistryOverview.new_by_year). Rows: "s.d. 2021" (every earlier
+    year), then each year from 2022 to this year (or the latest registration, if later), zeros
+    included.
     """
     this_year = (today or timezone.localdate()).year
-    new_by_year = dict(
-        Business.objects.order_by()
-        .annotate(year=ExtractYear("registered_on"))
-        .values("year")
-        .annotate(new=Count("id"))
-        .values_list("year", "new")
-    )
     before = GROWTH_FROM_YEAR - 1
     cumulative = sum(new for year, new in new_by_year.items() if year <= before)
     rows = [
@@ -407,31 +422,38 @@ class DesaGrowth:
 
 
 def fastest_growing_desa(year: int, *, limit: int = FASTEST_DESA_LIMIT) -> list[DesaGrowth]:
-    """The desa with the most new registrations in the year (ties: faster growth, then name). One query."""
+    """The desa with the most new registrations in the year (ties: faster growth, then id). Two queries.
+
+    The counts are grouped on the business table's desa_id alone, which PostgreSQL aggregates in
+    parallel; the ten names come after in a query of their own (joining them first cost four times
+    as much at a million businesses).
+    """
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    rows = (
+    rows = list(
         Business.objects.filter(registered_on__lte=end)
+        .order_by()
         .values("desa_id")
         .annotate(
             new=Count("id", filter=Q(registered_on__gte=start)),
             at_start=Count("id", filter=Q(registered_on__lt=start)),
-            # One name per desa; grouping by desa_id alone lets PostgreSQL hash-aggregate in parallel
-            # (grouping by the names as well sorts the whole registry: a third slower at a million).
-            desa_name=Max("desa__name"),
-            kecamatan_name=Max("desa__kecamatan__name"),
         )
         .filter(new__gt=0)
-        .order_by("-new", "at_start", "desa_name", "desa_id")[:limit]
+        .order_by("-new", "at_start", "desa_id")[:limit]
     )
+    desa = Desa.objects.select_related("kecamatan").in_bulk([row["desa_id"] for row in rows])
     return [
         DesaGrowth(
             desa_id=row["desa_id"],
-            desa_name=row["desa_name"],
-            kecamatan_name=row["kecamatan_name"],
+            desa_name=desa[row["desa_id"]].name,
+            kecamatan_name=desa[row["desa_id"]].kecamatan.name,
             at_start=Figure(
-                row["desa_name"], row["at_start"], f"desa={row['desa_id']}&registered_until={year - 1}"
+                desa[row["desa_id"]].name,
+                row["at_start"],
+                f"desa={row['desa_id']}&registered_until={year - 1}",
             ),
-            new=Figure(row["desa_name"], row["new"], f"desa={row['desa_id']}&registered_year={year}"),
+            new=Figure(
+                desa[row["desa_id"]].name, row["new"], f"desa={row['desa_id']}&registered_year={year}"
+            ),
         )
         for row in rows
     ]

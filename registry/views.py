@@ -101,7 +101,7 @@ def dashboard(request):
     """Registry figures by kecamatan × sector, by year, by desa and by class; each links to its list."""
     today = timezone.localdate()
     overview = selectors.registry_overview(today=today)
-    growth, years = selectors.registry_growth(today=today)
+    growth, years = selectors.registry_growth(overview.new_by_year, today=today)
     year, year_without_registrations = selectors.fastest_desa_year(
         request.GET.get("tahun"), years, today=today
     )
