@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -9,6 +8,7 @@ from .charts import Chart, Dataset
 from .filters import BusinessFilter
 from .forms import BusinessForm
 from .models import Business
+from .pagination import RegistryPaginator
 
 PAGE_SIZE = 50
 
@@ -21,7 +21,7 @@ def _get_business_for_user(request, pk) -> Business:
 @permission_required("registry.view_business", raise_exception=True)
 def business_list(request):
     business_filter = BusinessFilter(request.GET or None, queryset=selectors.business_list())
-    page = Paginator(business_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = RegistryPaginator(business_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/business_list.html",
