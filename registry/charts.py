@@ -13,6 +13,7 @@ class Dataset:
     type: str = ""  # empty: the chart's own type; "line" draws a line over bars
     dashed: bool = False
     colour: str = ""
+    right_axis: bool = False  # its own scale on the right, for a total drawn over yearly figures
 
 
 @dataclass
@@ -27,7 +28,7 @@ class Chart:
     def as_json(self) -> dict:
         spec = asdict(self)
         for dataset in spec["datasets"]:
-            for key in ("type", "colour"):
+            for key in ("type", "colour", "right_axis"):
                 if not dataset[key]:
                     del dataset[key]
         return spec

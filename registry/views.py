@@ -122,6 +122,7 @@ def dashboard(request):
                         "Jumlah di registri (akhir tahun)",
                         [row.cumulative.count for row in yearly],
                         type="line",
+                        right_axis=True,
                     ),
                 ],
                 links=[row.new.url for row in yearly],

@@ -1,6 +1,7 @@
 """Pages that sit on top of both apps: the dashboards, a kecamatan's page and the business page."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
@@ -38,7 +39,7 @@ def _chosen_programme(request) -> tuple[Programme | None, list[Programme]]:
 
 
 def _with_query(url: str, **params) -> str:
-    return url + "?" + "&".join(f"{key}={value}" for key, value in params.items())
+    return f"{url}?{urlencode(params)}"
 
 
 def _kecamatan_url(kecamatan: Kecamatan, programme: Programme) -> str:

@@ -45,6 +45,7 @@
         fill: false,
         tension: 0,
         order: (dataset.type || spec.type) === "line" ? 0 : 1,
+        yAxisID: dataset.right_axis ? "kanan" : undefined,
       };
     });
     var scales = {};
@@ -55,6 +56,14 @@
         callback: function (value) { return spec.money ? shortMoney(value) : number.format(value); },
       },
     };
+    if (spec.datasets.some(function (dataset) { return dataset.right_axis; })) {
+      scales.kanan = {
+        position: "right",
+        beginAtZero: true,
+        grid: { drawOnChartArea: false },
+        ticks: scales[valueAxis].ticks,
+      };
+    }
     var chart = new Chart(canvas, {
       type: spec.type,
       data: { labels: spec.labels, datasets: datasets },
