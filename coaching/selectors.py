@@ -22,7 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
@@ -143,17 +143,145 @@ def programme_progress(programme: Programme) -> Progress:
     )
 
 
-def kecamatan_plan_rows(programme: Programme) -> QuerySet[KecamatanPlan]:
-    """Planned vs held sessions per kecamatan, worst-served first."""
-    held = Count(
-        "kecamatan__coaching_sessions",
-        filter=Q(kecamatan__coaching_sessions__programme=programme),
-        distinct=True,
+STILL_IN_COHORT = ~Q(status=Enrolment.Status.WITHDRAWN)
+
+
+def _count_per_kecamatan(queryset: QuerySet, kecamatan_path: str, count: str = "id") -> Subquery:
+    """A subquery counting `queryset` rows in the outer kecamatan (0 when none)."""
+    counted = (
+        queryset.filter(**{kecamatan_path: OuterRef("pk")})
+        .order_by()
+        .values(kecamatan_path)
+        .annotate(n=Count(count, distinct=count != "id"))
+        .values("n")
     )
-    return (
-        programme.kecamatan_plans.select_related("kecamatan")
-        .annotate(held=held)
-        .order_by(F("held") - F("planned_sessions"), "kecamatan__name")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+@dataclass
+class KecamatanCoverage:
+    """Planned against held sessions, and who took part, in one kecamatan for one programme."""
+
+    kecamatan: Kecamatan
+    planned: int
+    held: int
+    attendances: int
+    businesses: int
+    cohort: int
+
+    @property
+    def share(self) -> Decimal | None:
+        """Held as a share of plan; None when nothing was planned there."""
+        return share_percent(self.held, self.planned) if self.planned else None
+
+    @property
+    def shortfall(self) -> int:
+        return max(self.planned - self.held, 0)
+
+
+def coverage(programme: Programme) -> list[KecamatanCoverage]:
+    """Every kecamatan of Blitar with the programme's plan and what was held there, worst-served first.
+
+    One query. Worst-served means the lowest share of plan held; among equals, the larger shortfall.
+    A kecamatan with nothing planned comes last, so no plan is never mistaken for a plan fulfilled.
+    """
+    sessions = CoachingSession.objects.filter(programme=programme)
+    attendances = Attendance.objects.filter(session__programme=programme)
+    rows = Kecamatan.objects.annotate(
+        planned=Coalesce(
+            Subquery(
+                KecamatanPlan.objects.filter(programme=programme, kecamatan=OuterRef("pk")).values(
+                    "planned_sessions"
+                )[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        held=_count_per_kecamatan(sessions, "kecamatan"),
+        attendances=_count_per_kecamatan(attendances, "session__kecamatan"),
+        businesses_coached=_count_per_kecamatan(attendances, "session__kecamatan", count="business"),
+        cohort=_count_per_kecamatan(programme.enrolments.filter(STILL_IN_COHORT), "business__kecamatan"),
+    ).order_by("name")
+    result = [
+        KecamatanCoverage(
+            kecamatan=row,
+            planned=row.planned,
+            held=row.held,
+            attendances=row.attendances,
+            businesses=row.businesses_coached,
+            cohort=row.cohort,
+        )
+        for row in rows
+    ]
+    result.sort(key=lambda row: (row.share is None, row.share or 0, -row.shortfall, row.kecamatan.name))
+    return result
+
+
+@dataclass
+class CoverageTotals:
+    planned: int
+    held: int
+    attendances: int
+    cohort: int
+    reached: int  # kecamatan with at least one session held
+
+    @property
+    def share(self) -> Decimal | None:
+        return share_percent(self.held, self.planned) if self.planned else None
+
+
+COVERAGE_SUMS = ("planned", "held", "attendances", "cohort")
+
+
+def coverage_totals(rows: list[KecamatanCoverage]) -> CoverageTotals:
+    """The sums of the 22 rows coverage() already fetched."""
+    return CoverageTotals(
+        **{key: sum(getattr(row, key) for row in rows) for key in COVERAGE_SUMS},
+        reached=sum(1 for row in rows if row.held),
+    )
+
+
+@dataclass
+class MonthFigure:
+    month: datetime.date
+    verified: int | None  # cumulative; None for months still to come
+    target_line: int
+
+
+def verified_by_month(programme: Programme, today: datetime.date | None = None) -> list[MonthFigure]:
+    """Naik kelas verified, cumulative by month, against a straight line from 0 to the target."""
+    today = today or timezone.localdate()
+    per_month = dict(
+        programme.enrolments.filter(status=Enrolment.Status.NAIK_KELAS)
+        .annotate(month=TruncMonth("verified_on"))
+        .order_by()
+        .values_list("month")
+        .annotate(n=Count("id"))
+    )
+    months, month = [], programme.starts_on.replace(day=1)
+    while month <= programme.ends_on:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    figures, cumulative = [], 0
+    for index, month in enumerate(months, 1):
+        cumulative += per_month.get(month, 0)
+        figures.append(
+            MonthFigure(
+                month=month,
+                verified=cumulative if month <= today else None,
+                target_line=round(programme.naik_kelas_target * index / len(months)),
+            )
+        )
+    return figures
+
+
+def cohort_by_sector(programme: Programme) -> list[dict]:
+    """How many of the cohort (withdrawn left out) are in each sector, largest first; one query."""
+    return list(
+        programme.enrolments.filter(STILL_IN_COHORT)
+        .values("business__sector", "business__sector__name")
+        .annotate(members=Count("id"))
+        .order_by("-members", "business__sector__order", "business__sector__name")
     )
 
 
@@ -347,6 +475,19 @@ def spending_on(target: CoachingSession | Event) -> tuple[list[Expenditure], int
     """What was spent on a session or a drive, and the total."""
     entries = list(target.expenditures.select_related("budget_line").order_by("spent_on", "id"))
     return entries, sum(entry.amount for entry in entries)
+
+
+def kecamatan_spending(programme: Programme, kecamatan: Kecamatan) -> QuerySet[Expenditure]:
+    """Spending of the programme on sessions held in the kecamatan."""
+    return (
+        Expenditure.objects.filter(budget_line__programme=programme, session__kecamatan=kecamatan)
+        .select_related("budget_line", "session")
+        .order_by("-spent_on", "-id")
+    )
+
+
+def spending_total(entries: QuerySet[Expenditure]) -> int:
+    return entries.aggregate(total=Coalesce(Sum("amount"), 0))["total"]
 
 
 @dataclass

@@ -153,7 +153,7 @@ def programme_detail(request, pk):
         {
             "programme": programme,
             "progress": selectors.programme_progress(programme),
-            "plan_rows": selectors.kecamatan_plan_rows(programme),
+            "plan_rows": selectors.coverage(programme),
             "candidate_count": len(selectors.candidates(programme)),
             "events": selectors.event_list().filter(programme=programme)[:10],
             "pace": selectors.pace(programme, selectors.programme_spent(programme), timezone.localdate())

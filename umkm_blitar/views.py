@@ -18,7 +18,6 @@ from registry.formatting import MONTHS, percent
 from registry.maps import kecamatan_map
 from registry.models import Kecamatan
 
-from . import selectors
 from .charts import Chart, Dataset
 
 GREEN = "#198754"
@@ -63,9 +62,9 @@ def _programme_charts(programme: Programme, realisation, rows, user) -> dict:
     """The home dashboard's charts, each label linking to the list behind its figure."""
     cohort_url = reverse("coaching:cohort", args=[programme.pk])
     sessions_url = reverse("coaching:session_list")
-    months = selectors.verified_by_month(programme)
+    months = coaching.verified_by_month(programme)
     by_name = sorted(rows, key=lambda row: row.kecamatan.name)
-    sectors = selectors.cohort_by_sector(programme)
+    sectors = coaching.cohort_by_sector(programme)
     charts = {
         "verified": Chart(
             type="line",
@@ -128,10 +127,10 @@ def _programme_charts(programme: Programme, realisation, rows, user) -> dict:
 
 def _programme_dashboard(programme: Programme, user) -> dict:
     realisation = coaching.realisation(programme, QUARTERS[-1])
-    rows = selectors.coverage(programme)
+    rows = coaching.coverage(programme)
     pace = realisation.pace
     return {
-        "totals": selectors.coverage_totals(rows),
+        "totals": coaching.coverage_totals(rows),
         "realisation": realisation,
         "physical": realisation.physical,
         "candidate_count": len(coaching.candidates(programme)),
@@ -194,7 +193,7 @@ def coverage(request):
     programme, programmes = _chosen_programme(request)
     if programme is None:
         return render(request, "dashboard/coverage.html", {"programme": None})
-    rows = selectors.coverage(programme)
+    rows = coaching.coverage(programme)
     by_share = request.GET.get("warna") != "sesi"
     return render(
         request,
@@ -203,7 +202,7 @@ def coverage(request):
             "programme": programme,
             "programmes": programmes,
             "rows": rows,
-            "totals": selectors.coverage_totals(rows),
+            "totals": coaching.coverage_totals(rows),
             "map": _coverage_map(programme, rows, by_share=by_share),
             "by_share": by_share,
         },
@@ -219,20 +218,20 @@ def kecamatan_detail(request, pk):
         "kecamatan": kecamatan,
         "programme": programme,
         "programmes": programmes,
-        "desa_rows": selectors.kecamatan_desa(kecamatan),
-        "sector_rows": (sector_rows := selectors.kecamatan_registry(kecamatan)),
+        "desa_rows": registry.kecamatan_desa(kecamatan),
+        "sector_rows": (sector_rows := registry.kecamatan_registry(kecamatan)),
         "registry_total": sum(row.total for row in sector_rows),
     }
     if programme and user.has_perm("coaching.view_programme"):
         context["coverage"] = next(
-            row for row in selectors.coverage(programme) if row.kecamatan.pk == kecamatan.pk
+            row for row in coaching.coverage(programme) if row.kecamatan.pk == kecamatan.pk
         )
         context["members"] = coaching.with_verdicts(
-            coaching.cohort(programme).filter(selectors.IN_COHORT, business__kecamatan=kecamatan)
+            coaching.cohort(programme).filter(coaching.STILL_IN_COHORT, business__kecamatan=kecamatan)
         )
         context["sessions"] = coaching.session_list().filter(programme=programme, kecamatan=kecamatan)
         if user.has_perm("coaching.view_expenditure"):
-            spending = selectors.kecamatan_spending(programme, kecamatan)
+            spending = coaching.kecamatan_spending(programme, kecamatan)
             context["spending"] = spending
-            context["spending_total"] = selectors.spending_total(spending)
+            context["spending_total"] = coaching.spending_total(spending)
     return render(request, "dashboard/kecamatan_detail.html", context)

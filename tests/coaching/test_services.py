@@ -828,7 +828,7 @@ def test_membership_add_refuses_a_business_already_in_the_association(staf):
     assert Membership.objects.get().joined_on == datetime.date(2024, 11, 1)
 
 
-# selectors: candidates, programme_progress, kecamatan_plan_rows
+# selectors: candidates, programme_progress, coverage
 
 
 def test_candidates_are_only_active_enrolments_the_rule_makes_candidates(programme, staf, make_candidate):
@@ -898,7 +898,7 @@ def test_programme_progress_figures(staf, srengat):
     assert progress.verified_percent == 0
 
 
-def test_kecamatan_plan_rows_put_the_worst_served_kecamatan_first(staf, srengat):
+def test_coverage_puts_the_worst_served_kecamatan_first(staf, srengat):
     programme = services.programme_create(user=staf, fields=programme_fields(), planned_sessions_total=44)
     bakung = Kecamatan.objects.get(name="Bakung")
     kanigoro = Kecamatan.objects.get(name="Kanigoro")
@@ -909,10 +909,10 @@ def test_kecamatan_plan_rows_put_the_worst_served_kecamatan_first(staf, srengat)
     # Sessions of another programme are not held for this one.
     CoachingSessionFactory.create_batch(6, kecamatan=bakung)
 
-    rows = list(selectors.kecamatan_plan_rows(programme))
+    rows = selectors.coverage(programme)
 
     assert len(rows) == 22
-    assert (rows[0].kecamatan, rows[0].planned_sessions, rows[0].held) == (bakung, 5, 0)
+    assert (rows[0].kecamatan, rows[0].planned, rows[0].held) == (bakung, 5, 0)
     assert (rows[-2].kecamatan, rows[-2].held) == (kanigoro, 1)
     assert (rows[-1].kecamatan, rows[-1].held) == (srengat, 3)
     # The kecamatan equally behind (2 planned, none held) follow in name order.

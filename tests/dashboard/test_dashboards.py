@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from coaching import selectors
 from coaching.models import Attendance, CoachingSession, Enrolment, KecamatanPlan, Programme
 from registry.models import Desa, Kecamatan, Sector
 from tests.factories import (
@@ -17,7 +18,6 @@ from tests.factories import (
     ExpenditureFactory,
     ProgrammeFactory,
 )
-from umkm_blitar import selectors
 
 pytestmark = pytest.mark.django_db
 
