@@ -232,11 +232,15 @@ def test_the_kecamatan_page_lists_its_desa_registry_members_sessions_and_spendin
     )
     karanggayam = next(desa for desa in context["desa_rows"] if desa.name == "Karanggayam")
     assert karanggayam.registered == 4  # three members and the withdrawn one; the fifth is in Wates
-    assert context["registry_total"] == 4 == sum(row.mikro + row.kecil + row.menengah + row.unknown
-                                                 for row in context["sector_rows"])  # fmt: skip
+    assert context["registry_total"] == 4 == sum(row.total for row in context["sector_rows"])
+    list_url = reverse("registry:business_list")
+    for row in context["sector_rows"]:
+        base = f"{list_url}?kecamatan={data.srengat.pk}&sector={row.sector.pk}"
+        assert list_count(client, base) == row.total, row.sector
+        for size_class, figure in (("mikro", row.mikro), ("kecil", row.kecil), ("belum", row.unknown)):
+            assert list_count(client, f"{base}&size_class={size_class}") == figure, (row.sector, size_class)
     assert context["spending_total"] == 1_500_000  # three sessions at Rp 500.000; not the Rp 2 juta
     assert "Rp 1.500.000" in response.content.decode()
-    list_url = reverse("registry:business_list")
     desa_link = f"{list_url}?kecamatan={data.srengat.pk}&amp;desa={karanggayam.pk}"
     assert desa_link in response.content.decode()
     assert list_count(client, desa_link.replace("&amp;", "&")) == 4
