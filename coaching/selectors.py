@@ -179,14 +179,21 @@ class KecamatanCoverage:
         return max(self.planned - self.held, 0)
 
 
-def coverage(programme: Programme) -> list[KecamatanCoverage]:
+def coverage(programme: Programme, until: datetime.date | None = None) -> list[KecamatanCoverage]:
     """Every kecamatan of Blitar with the programme's plan and what was held there, worst-served first.
 
     One query. Worst-served means the lowest share of plan held; among equals, the larger shortfall.
     A kecamatan with nothing planned comes last, so no plan is never mistaken for a plan fulfilled.
+    With `until`, only sessions held and businesses enrolled on or before that day count (a quarterly
+    report's "up to the quarter's end"); the plan is the programme's, whatever the day.
     """
     sessions = CoachingSession.objects.filter(programme=programme)
     attendances = Attendance.objects.filter(session__programme=programme)
+    enrolments = programme.enrolments.filter(STILL_IN_COHORT)
+    if until is not None:
+        sessions = sessions.filter(held_on__lte=until)
+        attendances = attendances.filter(session__held_on__lte=until)
+        enrolments = enrolments.filter(enrolled_on__lte=until)
     rows = Kecamatan.objects.annotate(
         planned=Coalesce(
             Subquery(
@@ -200,7 +207,7 @@ def coverage(programme: Programme) -> list[KecamatanCoverage]:
         held=_count_per_kecamatan(sessions, "kecamatan"),
         attendances=_count_per_kecamatan(attendances, "session__kecamatan"),
         businesses_coached=_count_per_kecamatan(attendances, "session__kecamatan", count="business"),
-        cohort=_count_per_kecamatan(programme.enrolments.filter(STILL_IN_COHORT), "business__kecamatan"),
+        cohort=_count_per_kecamatan(enrolments, "business__kecamatan"),
     ).order_by("name")
     result = [
         KecamatanCoverage(

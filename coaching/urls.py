@@ -54,4 +54,9 @@ urlpatterns = [
     path("belanja/<int:pk>/koreksi/", views.expenditure_edit, name="expenditure_edit"),
     path("belanja/<int:pk>/hapus/", views.expenditure_delete, name="expenditure_delete"),
     path("program/<int:pk>/realisasi/", views.realisation, name="realisation"),
+    path("program/<int:pk>/laporan-triwulan/", views.quarterly_report, name="quarterly_report"),
+    # List exports: ?format=xlsx|csv plus the list's own filter parameters.
+    path("program/<int:pk>/peserta/ekspor/", views.cohort_export, name="cohort_export"),
+    path("sesi/ekspor/", views.session_export, name="session_export"),
+    path("program/<int:pk>/belanja/ekspor/", views.expenditure_export, name="expenditure_export"),
 ]

@@ -4,17 +4,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from registry.exports import export_response
 from registry.filters import BusinessFilter
 from registry.formatting import rupiah, share_percent
 from registry.models import Business
 
-from . import selectors, services
+from . import reports, selectors, services
+from .exports import CohortExporter, ExpenditureExporter, SessionExporter
 from .filters import CohortFilter, ExpenditureFilter, SessionFilter
 from .forms import (
     AssessmentForm,
@@ -959,4 +961,64 @@ def data_to_fix(request, pk):
         request,
         "coaching/data_to_fix.html",
         {"programme": programme, "fix": selectors.data_to_fix(programme)},
+    )
+
+
+# --- list exports (.xlsx and .csv of the cohort, sessions and spending lists) ----------------
+# Each applies the list's own FilterSet to the list's own queryset, under the list's permission.
+
+
+@permission_required("coaching.view_enrolment", raise_exception=True)
+def cohort_export(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    cohort_filter = CohortFilter(request.GET or None, queryset=selectors.cohort(programme))
+    return export_response(
+        request,
+        CohortExporter(cohort_filter.qs, user=request.user, programme=programme),
+        list_url=reverse("coaching:cohort", args=[programme.pk]),
+    )
+
+
+@permission_required("coaching.view_coachingsession", raise_exception=True)
+def session_export(request):
+    session_filter = SessionFilter(request.GET or None, queryset=selectors.session_list())
+    return export_response(
+        request,
+        SessionExporter(session_filter.qs, user=request.user),
+        list_url=reverse("coaching:session_list"),
+    )
+
+
+@permission_required("coaching.view_expenditure", raise_exception=True)
+def expenditure_export(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    spending = ExpenditureFilter(
+        request.GET or None,
+        queryset=selectors.expenditure_list().filter(budget_line__programme=programme),
+        programme=programme,
+    )
+    return export_response(
+        request,
+        ExpenditureExporter(spending.qs, user=request.user, programme=programme),
+        list_url=reverse("coaching:expenditure_list", args=[programme.pk]),
+    )
+
+
+# --- quarterly report ------------------------------------------------------------------------
+
+
+# The report shows the money, so it goes to those who may see the spending: staf, admin and pimpinan.
+@permission_required("coaching.view_expenditure", raise_exception=True)
+def quarterly_report(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    quarter = request.GET.get("triwulan", "")
+    quarter = int(quarter) if quarter in ("1", "2", "3", "4") else selectors.default_quarter(programme)
+    workbook = reports.quarterly_workbook(
+        programme, quarter, show_nik=request.user.has_perm("registry.view_nik")
+    )
+    filename = reports.report_filename(programme, quarter)
+    return HttpResponse(
+        workbook,
+        content_type=reports.CONTENT_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

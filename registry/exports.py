@@ -1,4 +1,32 @@
-"""Writing lists out to spreadsheets: what every export shares."""
+"""Writing lists out to spreadsheets: what every export shares.
+
+After pretix's `base/exporter.py`: one exporter class per list says what its columns are and
+yields its rows (header first) from a queryset; two shared writers turn those rows into a CSV that
+streams and an .xlsx written row by row. Neither holds the list in memory, so the whole registry
+(a million rows) goes out in bounded memory: the rows come from `.values()` with the joins in the
+one query, read through `.iterator(chunk_size=2000)` (a server-side cursor on PostgreSQL).
+"""
+
+import csv
+import datetime
+import io
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import xlsxwriter
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+
+from .formatting import mask_nik, thousands
+from .models import Business
+from .sizes import SIZE_CLASS_LABELS
 
 # A cell that starts with one of these is read as a formula by Excel, LibreOffice and Google Sheets
 # (CSV injection): "=HYPERLINK(...)" in a business name must stay text.
@@ -13,3 +41,308 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+# --- columns and exporters -------------------------------------------------------------------
+
+TEXT = "text"
+NUMBER = "number"
+MONEY = "money"  # whole rupiah
+DATE = "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an export: its Indonesian header, the values() fields it reads, how to make its cell.
+
+    Without `value`, the cell is the row's first field as it comes from the database.
+    """
+
+    header: str
+    fields: tuple[str, ...]
+    kind: str = TEXT
+    width: int = 16
+    value: Callable[[dict], Any] | None = field(default=None, compare=False)
+
+    def cell(self, row: dict):
+        return self.value(row) if self.value else row[self.fields[0]]
+
+
+def choice_label(name: str, choices) -> Callable[[dict], str]:
+    """A cell showing a choice field's label ("Aktif") rather than its stored value ("aktif")."""
+    labels = dict(choices)
+    return lambda row: labels.get(row[name], row[name])
+
+
+def yes_no(name: str) -> Callable[[dict], str]:
+    return lambda row: "Ya" if row[name] else "Tidak"
+
+
+def person_name(prefix: str) -> tuple[tuple[str, ...], Callable[[dict], str | None]]:
+    """The fields and the cell of a person's full name, else their login (as the `nama` filter shows it)."""
+    fields = (f"{prefix}__first_name", f"{prefix}__last_name", f"{prefix}__username")
+
+    def value(row):
+        first, last, username = (row[name] for name in fields)
+        if username is None:
+            return None
+        return f"{first} {last}".strip() or username
+
+    return fields, value
+
+
+def nik_column(field_name: str, *, user) -> Column:
+    """NIK whole for those allowed to see it (admin, staf), masked for everyone else (UU 27/2022)."""
+    if user.has_perm("registry.view_nik"):
+        return Column("NIK pemilik", (field_name,), width=19)
+    return Column(
+        "NIK pemilik",
+        (field_name,),
+        width=19,
+        value=lambda row: mask_nik(row[field_name]) if row[field_name] else None,
+    )
+
+
+class ListExporter:
+    """One list's export: `name` for its file, `title` for its sheet, `columns`, and rows from a queryset.
+
+    The queryset is the list's own filtered queryset (the FilterSet's `.qs`), so an export holds
+    exactly the rows of the current filter, in the list's order, across all its pages.
+    """
+
+    name = ""
+    title = ""
+    chunk_size = 2000
+
+    def __init__(self, queryset: QuerySet, *, user):
+        self.queryset = queryset
+        self.user = user
+
+    @property
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def filename(self, extension: str) -> str:
+        return f"{self.name}-{timezone.localdate().isoformat()}.{extension}"
+
+    def prepare(self, queryset: QuerySet) -> QuerySet:
+        """Room for a subclass to annotate what its columns read."""
+        return queryset
+
+    def records(self) -> Iterable[dict]:
+        fields = list(dict.fromkeys(name for column in self.columns for name in column.fields))
+        # values() joins what the columns read into the one query; prefetching does not apply to it.
+        queryset = self.prepare(self.queryset.prefetch_related(None))
+        return queryset.values(*fields).iterator(chunk_size=self.chunk_size)
+
+    def rows(self) -> Iterator[list]:
+        """The header, then one list of typed cells (text, int, date or None) per row."""
+        columns = self.columns
+        yield [column.header for column in columns]
+        for record in self.records():
+            yield [column.cell(record) for column in columns]
+
+
+def slug_for_file(text: str, length: int = 40) -> str:
+    return slugify(text)[:length].strip("-")
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+# Comma-separated, UTF-8 with a byte-order mark: the BOM makes Excel read "Ma’ruf" or
+# "Kopi — Robusta" as UTF-8 rather than in the Windows code page; the comma is RFC 4180's and the
+# default of LibreOffice, pandas and import tools. Money goes out as plain integers and nothing has
+# decimals, so a comma never clashes with a number. Excel set to Indonesian (list separator ";")
+# may put a comma file in one column on a double-click, and it reads a NIK or NIB as a number and
+# drops digits: the .xlsx is the file for Excel (those cells are text there), the CSV for other programs.
+CSV_DELIMITER = ","
+CSV_ROWS_PER_CHUNK = 500
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return neutralise(value) if isinstance(value, str) else str(value)
+
+
+def csv_lines(rows: Iterable[list]) -> Iterator[str]:
+    """The CSV text in chunks of some hundred rows (one chunk per row would mean a million writes)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    for number, row in enumerate(rows, 1):
+        writer.writerow([csv_cell(value) for value in row])
+        if number % CSV_ROWS_PER_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def csv_response(exporter: ListExporter) -> StreamingHttpResponse:
+    """The export as a CSV that is sent while the rows are read, never whole in memory."""
+    response = StreamingHttpResponse(csv_lines(exporter.rows()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, exporter.filename("csv"))
+    return response
+
+
+# --- xlsx ------------------------------------------------------------------------------------
+
+# Excel's last row; a longer list cannot go into one sheet (the CSV has no such limit).
+XLSX_MAX_ROWS = 1_048_576
+# xlsxwriter writes about 10.000 rows a second here: past this many the file would not be ready
+# within a web server's 30-second timeout, so the person is offered the CSV, which streams.
+XLSX_WEB_ROWS = 200_000
+MONEY_FORMAT = '"Rp "#,##0'
+DATE_FORMAT = "dd/mm/yyyy"
+
+
+class TooManyRowsForXlsx(Exception):
+    """More rows than an Excel sheet holds."""
+
+
+def write_xlsx(exporter: ListExporter, output) -> int:
+    """Write the export to `output` as an .xlsx, row by row; returns the number of data rows.
+
+    constant_memory makes xlsxwriter flush each row to a temporary file as soon as the next one
+    starts, so memory does not grow with the rows. Text always goes through write_string — never the
+    generic write(), which turns "=..." into a formula — and through `neutralise`, so the apostrophe
+    is in the cell's value and the text stays harmless when it is copied out of the sheet again
+    (the same rule as the CSV).
+    """
+    workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
+    sheet = workbook.add_worksheet(exporter.title[:31])
+    header_format = workbook.add_format({"bold": True, "bg_color": "#E9ECEF", "bottom": 1, "text_wrap": True})
+    formats = {
+        MONEY: workbook.add_format({"num_format": MONEY_FORMAT}),
+        DATE: workbook.add_format({"num_format": DATE_FORMAT}),
+    }
+    columns = exporter.columns
+    for index, column in enumerate(columns):
+        sheet.set_column(index, index, column.width)
+    sheet.freeze_panes(1, 0)
+    # Room for a header wrapped over three lines ("Tanggal / masuk / registri"): with constant_memory
+    # the row cannot be fitted to its text afterwards.
+    sheet.set_row(0, 45)
+
+    rows = exporter.rows()
+    for index, header in enumerate(next(rows)):
+        sheet.write_string(0, index, header, header_format)
+    row_number = 0
+    for row_number, row in enumerate(rows, 1):
+        if row_number >= XLSX_MAX_ROWS:
+            workbook.close()
+            raise TooManyRowsForXlsx
+        for index, (column, value) in enumerate(zip(columns, row, strict=True)):
+            if value is None or value == "":
+                continue
+            if column.kind == TEXT:
+                sheet.write_string(row_number, index, neutralise(str(value)))
+            elif column.kind == DATE:
+                sheet.write_datetime(row_number, index, value, formats[DATE])
+            else:
+                sheet.write_number(row_number, index, value, formats.get(column.kind))
+    sheet.autofilter(0, 0, row_number, len(columns) - 1)
+    workbook.close()
+    return row_number
+
+
+def xlsx_response(exporter: ListExporter) -> FileResponse:
+    """The export as an .xlsx built in a temporary file on disk, then sent from it.
+
+    Raises TooManyRowsForXlsx before anything is written when the list is longer than XLSX_WEB_ROWS.
+    """
+    # A count that stops past the limit: cheap however long the list.
+    if exporter.queryset.order_by()[: XLSX_WEB_ROWS + 1].count() > XLSX_WEB_ROWS:
+        raise TooManyRowsForXlsx
+    # Not a `with`: FileResponse closes the file once it is sent, and the closed file is deleted.
+    output = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        write_xlsx(exporter, output)
+    except BaseException:
+        output.close()
+        raise
+    output.seek(0)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=exporter.filename("xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+RESPONSES = {"csv": csv_response, "xlsx": xlsx_response}
+
+
+def export_response(request, exporter: ListExporter, *, list_url: str):
+    """A list's export in the format asked for: `?format=xlsx` (also when none is given) or `csv`.
+
+    A list too long for an .xlsx made while the person waits (XLSX_WEB_ROWS) sends them back to the
+    list, filter kept, with a word on using the CSV instead.
+    """
+    respond = RESPONSES.get(request.GET.get("format", "xlsx"))
+    if respond is None:
+        raise Http404("Format unduhan tidak dikenal.")
+    try:
+        return respond(exporter)
+    except TooManyRowsForXlsx:
+        messages.error(
+            request,
+            f"Daftar ini lebih dari {thousands(XLSX_WEB_ROWS)} baris, terlalu panjang untuk dibuat "
+            "sebagai .xlsx sambil Anda menunggu. Persempit saringan atau unduh sebagai .csv.",
+        )
+        params = request.GET.copy()
+        params.pop("format", None)
+        return redirect(f"{list_url}?{params.urlencode()}" if params else list_url)
+
+
+# --- the registry list -----------------------------------------------------------------------
+
+
+class BusinessExporter(ListExporter):
+    """The registry list (registry:business_list) with every field a Dinas spreadsheet keeps."""
+
+    name = "registri-umkm"
+    title = "Registri UMKM"
+
+    @property
+    def columns(self) -> list[Column]:
+        return [
+            Column("ID", ("id",), NUMBER, width=8),
+            Column("Nama usaha", ("name",), width=32),
+            Column("Nama pemilik", ("owner_name",), width=24),
+            nik_column("owner_nik", user=self.user),
+            Column(
+                "Jenis kelamin pemilik",
+                ("owner_gender",),
+                width=12,
+                value=choice_label("owner_gender", Business.Gender.choices),
+            ),
+            Column("No. HP", ("phone",), width=15),
+            Column("NIB", ("nib",), width=16),
+            Column("Alamat", ("address",), width=32),
+            Column("Desa/Kelurahan", ("desa__name",), width=18),
+            Column("Kecamatan", ("kecamatan__name",), width=16),
+            Column("Sektor", ("sector__name",), width=18),
+            Column("KBLI", ("kbli_code",), width=8),
+            Column("Tahun berdiri", ("year_founded",), NUMBER, width=9),
+            Column("Tanggal masuk registri", ("registered_on",), DATE, width=12),
+            Column("Tenaga kerja", ("employees",), NUMBER, width=9),
+            Column("Omzet per tahun (Rp)", ("turnover",), MONEY, width=18),
+            Column("Modal usaha (Rp)", ("capital",), MONEY, width=18),
+            Column(
+                "Kelas usaha",
+                ("size_class",),
+                width=12,
+                value=lambda row: SIZE_CLASS_LABELS.get(row["size_class"], "Belum diketahui"),
+            ),
+            Column("PIRT", ("has_pirt",), width=7, value=yes_no("has_pirt")),
+            Column("Halal", ("has_halal",), width=7, value=yes_no("has_halal")),
+            Column("BPOM", ("has_bpom",), width=7, value=yes_no("has_bpom")),
+            Column("Merek/HKI", ("has_brand",), width=7, value=yes_no("has_brand")),
+            Column("Jualan daring", ("sells_online",), width=8, value=yes_no("sells_online")),
+            Column("Pembiayaan bank/KUR", ("has_financing",), width=10, value=yes_no("has_financing")),
+            Column("Status", ("status",), width=11, value=choice_label("status", Business.Status.choices)),
+        ]

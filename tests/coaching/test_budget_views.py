@@ -88,6 +88,8 @@ ACCESS = [
     ("budget_line_edit",     "get",  302, 200, 200, 403, 403),
     ("budget_line_edit",     "post", 302, 302, 302, 403, 403),
     ("expenditure_list",     "get",  302, 200, 200, 403, 200),
+    ("expenditure_export",   "get",  302, 200, 200, 403, 200),
+    ("quarterly_report",     "get",  302, 200, 200, 403, 200),
     ("expenditure_create",   "get",  302, 200, 200, 403, 403),
     ("expenditure_create",   "post", 302, 302, 302, 403, 403),
     ("expenditure_detail",   "get",  302, 200, 200, 403, 200),
@@ -98,7 +100,11 @@ ACCESS = [
     ("realisation",          "get",  302, 200, 200, 403, 200),
 ]  # fmt: skip
 URL_NAMES = {row[0] for row in ACCESS}
+# A download answers with a file, not a page.
+DOWNLOAD = "attachment"
 TEMPLATES = {
+    "expenditure_export": DOWNLOAD,
+    "quarterly_report": DOWNLOAD,
     "budget": "coaching/budget.html",
     "budget_line_create": "coaching/budget_line_form.html",
     "budget_line_edit": "coaching/budget_line_form.html",
@@ -150,6 +156,8 @@ def test_each_role_gets_what_the_budget_access_table_says(client_for, books, url
     assert response.status_code == status
     if role == "anonymous":
         assert response.url == f"/masuk/?next={url}"
+    elif status == 200 and TEMPLATES[url_name] == DOWNLOAD:
+        assert response["Content-Disposition"].startswith("attachment;")
     elif status == 200:
         assert TEMPLATES[url_name] in [template.name for template in response.templates]
     elif status == 403:

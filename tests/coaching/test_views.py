@@ -128,6 +128,7 @@ def world(programme, staf, pendamping, other_pendamping, make_candidate, media_r
 # pendamping's.
 TARGETS = {
     "data_to_fix": "programme",
+    "cohort_export": "programme",
     "programme_detail": "programme",
     "programme_edit": "programme",
     "programme_plan": "programme",
@@ -251,9 +252,15 @@ ACCESS = [
     ("association_detail",      "",      "get",  302, 200, 200, 200, 200),
     ("association_add_members", "",      "get",  302, 200, 200, 403, 403),
     ("data_to_fix",             "",      "get",  302, 200, 200, 403, 403),
+    ("cohort_export",           "",      "get",  302, 200, 200, 200, 200),
+    ("session_export",          "",      "get",  302, 200, 200, 200, 200),
 ]  # fmt: skip
+# A download answers with a file, not a page.
+DOWNLOAD = "attachment"
 TEMPLATES = {
     "data_to_fix": "coaching/data_to_fix.html",
+    "cohort_export": DOWNLOAD,
+    "session_export": DOWNLOAD,
     "programme_list": "coaching/programme_list.html",
     "programme_create": "coaching/programme_form.html",
     "programme_detail": "coaching/programme_detail.html",
@@ -319,6 +326,8 @@ def test_each_role_gets_what_the_access_table_says(
     elif status == 200 and url_name == "enrolment_evidence":
         assert response["Content-Disposition"].startswith("attachment;")
         assert b"".join(response.streaming_content) == PDF
+    elif status == 200 and TEMPLATES[url_name] == DOWNLOAD:
+        assert response["Content-Disposition"].startswith("attachment;")
     elif status == 200:
         assert TEMPLATES[url_name] in [template.name for template in response.templates]
     elif status == 403:
