@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Business, Desa, KbliCode, Kecamatan, Sector
+from .models import Business, Desa, KbliCode, Kecamatan, RegistryImport, Sector
 
 
 @admin.register(Kecamatan)
@@ -37,3 +37,28 @@ class BusinessAdmin(SimpleHistoryAdmin):
     list_select_related = ["kecamatan", "desa", "sector"]
     autocomplete_fields = ["desa"]
     readonly_fields = ["size_class"]
+
+
+@admin.register(RegistryImport)
+class RegistryImportAdmin(admin.ModelAdmin):
+    """The import log, read-only: imports are made and confirmed on the registry's import pages."""
+
+    list_display = [
+        "created_at",
+        "file_name",
+        "created_by",
+        "status",
+        "created_count",
+        "updated_count",
+        "error_count",
+    ]
+    list_filter = ["status"]
+    search_fields = ["file_name"]
+    list_select_related = ["created_by"]
+    exclude = ["preview"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

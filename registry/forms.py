@@ -1,6 +1,9 @@
+from pathlib import Path
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
@@ -222,3 +225,23 @@ class BusinessForm(ModelFieldsMixin, forms.ModelForm):
         if cleaned.get("save_anyway") and not cleaned.get("save_anyway_reason", "").strip():
             self.add_error("save_anyway_reason", "Tulis alasan mengapa tetap disimpan.")
         return cleaned
+
+
+IMPORT_MAX_BYTES = 30 * 1024 * 1024
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Berkas spreadsheet (.xlsx atau .csv)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
+            raise ValidationError(
+                "Pilih berkas .xlsx atau .csv. Berkas .xls atau .ods: buka lalu simpan sebagai .xlsx."
+            )
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError("Berkas lebih dari 30 MB; bagi menjadi beberapa berkas.")
+        return upload

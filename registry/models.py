@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -225,3 +226,69 @@ class Business(models.Model):
     @property
     def size_class_label(self) -> str:
         return SIZE_CLASS_LABELS.get(self.size_class, "Belum diketahui")
+
+
+class RegistryImport(models.Model):
+    """One upload of an office spreadsheet into the registry: its preview, its outcome and who did it."""
+
+    class Status(models.TextChoices):
+        PENDING = "menunggu", "Menunggu pratinjau"
+        READY = "siap", "Siap dikonfirmasi"
+        RUNNING = "berjalan", "Sedang diimpor"
+        DONE = "selesai", "Selesai"
+        FAILED = "gagal", "Gagal"
+
+    file = models.FileField("berkas", upload_to="impor/%Y/%m/", blank=True)
+    file_name = models.CharField("nama berkas", max_length=255)
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="diunggah oleh",
+    )
+    created_at = models.DateTimeField("diunggah", auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="dikonfirmasi oleh",
+    )
+    confirmed_at = models.DateTimeField("dikonfirmasi", null=True, blank=True)
+    finished_at = models.DateTimeField("selesai", null=True, blank=True)
+    # The person chose to import the valid rows and leave the rows with errors out.
+    skip_error_rows = models.BooleanField("lewati baris bergalat", default=False)
+    rows_total = models.PositiveIntegerField("jumlah baris", default=0)
+    rows_processed = models.PositiveIntegerField("baris diproses", default=0)
+    created_count = models.PositiveIntegerField("usaha baru", default=0)
+    updated_count = models.PositiveIntegerField("usaha diperbarui", default=0)
+    unchanged_count = models.PositiveIntegerField("tidak berubah", default=0)
+    error_count = models.PositiveIntegerField("baris bergalat", default=0)
+    # What the preview showed (columns, samples of the changes, the errors) and the digest of its plan,
+    # which the apply step recomputes so it writes exactly what the person saw.
+    preview = models.JSONField("pratinjau", default=dict, blank=True)
+    error_message = models.TextField("pesan galat", blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "impor registri"
+        verbose_name_plural = "impor registri"
+
+    def __str__(self):
+        return f"Impor {self.file_name} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("registry:import_detail", args=[self.pk])
+
+    @property
+    def change_reason(self) -> str:
+        """The reason written into every business history row this import makes."""
+        return f"Impor {self.file_name} #{self.pk}"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)

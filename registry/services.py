@@ -1,10 +1,22 @@
 """The only writers of registry data."""
 
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from .models import Business
+from . import imports
+from .models import Business, RegistryImport
 from .roles import ADMIN, ROLES
 
 User = get_user_model()
@@ -55,3 +67,212 @@ def user_create_with_role(
     user.save()
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+# --- Importing the office's spreadsheets: registry.imports reads and plans, these write ---------
+
+IMPORT_BATCH_SIZE = 1000  # rows per INSERT/UPDATE; history rows go in the same batches
+logger = logging.getLogger(__name__)
+
+
+class ImportRefused(Exception):
+    """The apply step will not write: the message says why, in Indonesian."""
+
+
+def import_progress(registry_import: RegistryImport) -> imports.ProgressFile:
+    """The progress file of an import's background job (see imports.ProgressFile for why a file)."""
+    return imports.ProgressFile(
+        Path(settings.MEDIA_ROOT) / "impor" / "kemajuan" / f"{registry_import.pk}.json"
+    )
+
+
+def registry_import_create(*, user, uploaded_file, file_name: str = "") -> RegistryImport:
+    """Keep an uploaded spreadsheet and log the import, waiting for its preview."""
+    name = Path(file_name or uploaded_file.name).name
+    registry_import = RegistryImport(created_by=user, file_name=name[:255])
+    registry_import.file.save(name, uploaded_file, save=False)
+    registry_import.save()
+    return registry_import
+
+
+def registry_import_from_path(*, path, user=None) -> RegistryImport:
+    """registry_import_create for a file on disk (the management command)."""
+    with open(path, "rb") as handle:
+        return registry_import_create(user=user, uploaded_file=File(handle), file_name=Path(path).name)
+
+
+def registry_import_start(registry_import: RegistryImport) -> None:
+    """Run the import's next step (preview or apply) in a process of its own.
+
+    35.000 rows take longer than gunicorn's 30-second worker timeout, so no web request does the work:
+    the job runs detached (its own session, so a recycled worker does not take it along) and the status
+    page follows it. With settings.REGISTRY_IMPORT_IN_PROCESS (tests) it runs here and now instead.
+    """
+    if getattr(settings, "REGISTRY_IMPORT_IN_PROCESS", False):
+        registry_import_run_job(registry_import=registry_import)
+        return
+    log = import_progress(registry_import).path.with_suffix(".log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as output:
+        subprocess.Popen(
+            [sys.executable, "manage.py", "import_registry", "--job", str(registry_import.pk)],
+            cwd=settings.BASE_DIR,
+            env=os.environ.copy(),
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=output,
+            start_new_session=True,
+        )
+
+
+def registry_import_run_job(*, registry_import: RegistryImport) -> None:
+    """The background job: preview a new upload, or apply a confirmed one."""
+    progress = import_progress(registry_import)
+    try:
+        if registry_import.status == RegistryImport.Status.PENDING:
+            registry_import_preview(registry_import=registry_import, progress=progress.write)
+        elif registry_import.status == RegistryImport.Status.RUNNING:
+            registry_import_apply(registry_import=registry_import, progress=progress.write)
+    except Exception:
+        logger.exception("Impor registri #%s gagal", registry_import.pk)
+        _import_failed(registry_import, "Terjadi galat tak terduga; tidak ada yang disimpan. Hubungi admin.")
+        raise
+    finally:
+        progress.remove()
+
+
+def _import_failed(registry_import: RegistryImport, message: str) -> None:
+    registry_import.status = RegistryImport.Status.FAILED
+    registry_import.error_message = message
+    registry_import.finished_at = timezone.now()
+    registry_import.save(update_fields=["status", "error_message", "finished_at"])
+
+
+def _record_counts(registry_import: RegistryImport, plan: imports.Plan) -> None:
+    counts = plan.counts
+    registry_import.rows_total = registry_import.rows_processed = len(plan.rows)
+    registry_import.created_count = counts[imports.CREATE]
+    registry_import.updated_count = counts[imports.UPDATE]
+    registry_import.unchanged_count = counts[imports.UNCHANGED]
+    registry_import.error_count = counts[imports.ERROR]
+
+
+def registry_import_preview(*, registry_import: RegistryImport, progress=None) -> imports.Plan | None:
+    """Read the upload and keep what importing it would do; writes nothing to the registry."""
+    try:
+        plan = imports.build_plan(registry_import.file.path, registry_import.file_name, progress=progress)
+    except imports.ImportFileError as error:
+        _import_failed(registry_import, str(error))
+        return None
+    _record_counts(registry_import, plan)
+    registry_import.preview = imports.preview_data(plan)
+    registry_import.status = RegistryImport.Status.READY
+    registry_import.save()
+    return plan
+
+
+def registry_import_confirm(*, registry_import: RegistryImport, user, skip_error_rows: bool = False) -> bool:
+    """A person approves the preview; False when the import was already confirmed (a second click)."""
+    if registry_import.status != RegistryImport.Status.READY:
+        return False
+    if registry_import.error_count and not skip_error_rows:
+        raise ValidationError(
+            f"Ada {registry_import.error_count} baris bergalat. Perbaiki berkasnya dan unggah ulang, atau "
+            "pilih untuk melewati baris bergalat."
+        )
+    if not (registry_import.created_count or registry_import.updated_count):
+        raise ValidationError("Tidak ada usaha baru atau perubahan untuk diimpor.")
+    # A conditional UPDATE, so two clicks (or two people) start one job.
+    confirmed = RegistryImport.objects.filter(
+        pk=registry_import.pk, status=RegistryImport.Status.READY
+    ).update(
+        status=RegistryImport.Status.RUNNING,
+        confirmed_by=user,
+        confirmed_at=timezone.now(),
+        skip_error_rows=skip_error_rows,
+        rows_processed=0,
+    )
+    registry_import.refresh_from_db()
+    return bool(confirmed)
+
+
+def _batches(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> None:
+    """Write a confirmed import: all rows or none, each change in the business's history.
+
+    The file is planned again inside the transaction with the businesses to update locked; if that plan
+    differs from the one previewed (someone edited the registry meanwhile), nothing is written.
+    """
+    report = progress or (lambda phase, done, total: None)
+    user = registry_import.confirmed_by or registry_import.created_by
+    reason = registry_import.change_reason
+    try:
+        with transaction.atomic():
+            plan = imports.build_plan(
+                registry_import.file.path, registry_import.file_name, lock=True, progress=progress
+            )
+            if plan.digest != registry_import.preview.get("digest"):
+                raise ImportRefused(
+                    "Registri atau berkas berubah sejak pratinjau dibuat; tidak ada yang disimpan. "
+                    "Unggah berkasnya lagi untuk pratinjau baru."
+                )
+            if plan.counts[imports.ERROR] and not registry_import.skip_error_rows:
+                raise ImportRefused(
+                    "Ada baris bergalat dan tidak dipilih untuk dilewati; tidak ada yang disimpan."
+                )
+            creates = [row.business for row in plan.of(imports.CREATE)]
+            updates = plan.of(imports.UPDATE)
+            total, done = len(creates) + len(updates), 0
+            report("menyimpan", done, total)
+            for batch in _batches(creates, IMPORT_BATCH_SIZE):
+                for business in batch:
+                    business.size_class = business.computed_size_class()
+                bulk_create_with_history(
+                    batch,
+                    Business,
+                    batch_size=IMPORT_BATCH_SIZE,
+                    default_user=user,
+                    default_change_reason=reason,
+                )
+                done += len(batch)
+                report("menyimpan", done, total)
+            # bulk_update sets the same columns on every row of a call: group rows by what changed.
+            by_fields: dict[tuple[str, ...], list[Business]] = {}
+            now = timezone.now()
+            for row in updates:
+                row.business.size_class = row.business.computed_size_class()
+                row.business.updated_at = now  # bulk_update skips auto_now
+                fields = tuple(sorted({name for name, _, _ in row.changes}))
+                by_fields.setdefault(fields, []).append(row.business)
+            for fields, businesses in by_fields.items():
+                for batch in _batches(businesses, IMPORT_BATCH_SIZE):
+                    bulk_update_with_history(
+                        batch,
+                        Business,
+                        [*fields, "size_class", "updated_at"],
+                        batch_size=IMPORT_BATCH_SIZE,
+                        default_user=user,
+                        default_change_reason=reason,
+                    )
+                    done += len(batch)
+                    report("menyimpan", done, total)
+            _record_counts(registry_import, plan)
+            registry_import.status = RegistryImport.Status.DONE
+            registry_import.finished_at = timezone.now()
+            registry_import.error_message = ""
+            registry_import.save()
+    except ImportRefused as refusal:
+        _import_failed(registry_import, str(refusal))
+    except imports.ImportFileError as error:
+        _import_failed(registry_import, str(error))
+    except DatabaseError as error:
+        logger.exception("Impor registri #%s ditolak basis data", registry_import.pk)
+        _import_failed(
+            registry_import,
+            f"Basis data menolak penyimpanan ({error.__class__.__name__}); tidak ada yang disimpan. "
+            "Mungkin ada yang menyimpan usaha yang sama pada saat yang sama: unggah ulang berkasnya.",
+        )

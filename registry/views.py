@@ -1,13 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import imports, selectors, services
 from .charts import Chart, Dataset
+from .exports import BusinessExporter, export_response
 from .filters import BusinessFilter
-from .forms import BusinessForm
-from .models import Business
+from .forms import BusinessForm, ImportUploadForm
+from .models import Business, RegistryImport
 from .pagination import RegistryPaginator
 
 PAGE_SIZE = 50
@@ -31,6 +36,17 @@ def business_list(request):
             # Keeps the filter panel open on a phone when something other than the search is set.
             "has_filters": any(value for key, value in request.GET.items() if key not in ("q", "page")),
         },
+    )
+
+
+@permission_required("registry.view_business", raise_exception=True)
+def business_export(request):
+    """The registry list as .xlsx or .csv: exactly the rows of the list's filter, all pages, same order."""
+    business_filter = BusinessFilter(request.GET or None, queryset=selectors.business_list())
+    return export_response(
+        request,
+        BusinessExporter(business_filter.qs, user=request.user),
+        list_url=reverse("registry:business_list"),
     )
 
 
@@ -145,3 +161,77 @@ def _share_chart(label: str, figures) -> Chart:
         links=[figure.url for figure in figures],
         horizontal=True,
     )
+
+
+# --- Importing the office's spreadsheets -------------------------------------------------------------
+# Those who may both add and change businesses (staf, admin) import. The reading and the writing run in
+# a background job (services.registry_import_start); these pages start it and follow it.
+
+IMPORT_RIGHTS = ["registry.add_business", "registry.change_business"]
+IMPORTS_LISTED = 10
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _get_import_for_user(request, pk) -> RegistryImport:
+    """The import, if it exists; whoever may import may follow every import of the office."""
+    return get_object_or_404(RegistryImport.objects.select_related("created_by", "confirmed_by"), pk=pk)
+
+
+@permission_required(IMPORT_RIGHTS, raise_exception=True)
+def import_upload(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        registry_import = services.registry_import_create(
+            user=request.user, uploaded_file=form.cleaned_data["file"]
+        )
+        services.registry_import_start(registry_import)
+        return redirect(registry_import)
+    recent = RegistryImport.objects.select_related("created_by")[:IMPORTS_LISTED]
+    return render(request, "registry/import_upload.html", {"form": form, "recent": recent})
+
+
+@permission_required(IMPORT_RIGHTS, raise_exception=True)
+def import_template(request):
+    response = HttpResponse(imports.template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="templat-impor-registri-umkm.xlsx"'
+    return response
+
+
+@permission_required(IMPORT_RIGHTS, raise_exception=True)
+def import_detail(request, pk):
+    """The import's progress while its job runs, then its preview to confirm, then its outcome."""
+    registry_import = _get_import_for_user(request, pk)
+    working = registry_import.is_working
+    response = render(
+        request,
+        "registry/import_detail.html",
+        {
+            "registry_import": registry_import,
+            "preview": registry_import.preview,
+            "progress": services.import_progress(registry_import).read() if working else {},
+        },
+    )
+    if working:
+        # The page follows the job by reloading itself: no script needed (a strict CSP comes later).
+        response["Refresh"] = "2"
+    return response
+
+
+@require_POST
+@permission_required(IMPORT_RIGHTS, raise_exception=True)
+def import_confirm(request, pk):
+    registry_import = _get_import_for_user(request, pk)
+    try:
+        started = services.registry_import_confirm(
+            registry_import=registry_import,
+            user=request.user,
+            skip_error_rows=request.POST.get("skip_error_rows") == "1",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(registry_import)
+    if started:
+        services.registry_import_start(registry_import)
+    else:
+        messages.info(request, "Impor ini sudah dikonfirmasi sebelumnya.")
+    return redirect(registry_import)
