@@ -15,7 +15,7 @@ import xlsxwriter
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from registry.exports import neutralise
+from registry.exports import MONEY_FORMAT, neutralise
 from registry.formatting import mask_nik, share_percent, tanggal
 from registry.models import Business, Sector
 from registry.sizes import SIZE_CLASS_LABELS
@@ -39,12 +39,12 @@ DATE = "date"
 HOURS = "hours"
 NUMBER_FORMATS = {
     ORDINAL: "0",
-    COUNT: "#,##0",
-    MONEY: '"Rp "#,##0',  # the digit grouping follows the reader's locale: Rp 1.200.000 in Indonesian
-    PERCENT: "0.0%",
-    # [$-421] is Indonesian, so the month reads "2 Mei 2024" whatever the reader's own locale.
+    COUNT: "[$-421]#,##0",
+    MONEY: MONEY_FORMAT,
+    PERCENT: "[$-421]0.0%",
+    # Indonesian ([$-421], see registry.exports): "2 Mei 2024" and "1.200" whatever the reader's locale.
     DATE: "[$-421]d mmmm yyyy",
-    HOURS: "#,##0.0",
+    HOURS: "[$-421]#,##0.0",
 }
 # Arial 10, the common office default, which LibreOffice draws with the metric-compatible Liberation
 # Sans: column widths and the row heights estimated below then hold in Excel and in Calc alike.

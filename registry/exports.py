@@ -195,8 +195,10 @@ XLSX_MAX_ROWS = 1_048_576
 # xlsxwriter writes about 10.000 rows a second here: past this many the file would not be ready
 # within a web server's 30-second timeout, so the person is offered the CSV, which streams.
 XLSX_WEB_ROWS = 200_000
-MONEY_FORMAT = '"Rp "#,##0'
-DATE_FORMAT = "dd/mm/yyyy"
+# [$-421] is Indonesian: LibreOffice then groups digits with dots ("Rp 1.200.000") and writes month
+# names in Indonesian whatever the reader's own locale; Excel takes the grouping from the computer.
+MONEY_FORMAT = '[$-421]"Rp "#,##0'
+DATE_FORMAT = "[$-421]dd/mm/yyyy"
 
 
 class TooManyRowsForXlsx(Exception):

@@ -230,7 +230,7 @@ def test_the_cohort_export_has_place_pendamping_sessions_and_turnover_per_busine
     first = cells["'" + FORMULAS[0]]
     assert first["Nama usaha"].data_type == "s"
     assert first["Omzet awal (Rp)"].value == 120_000_000
-    assert first["Omzet awal (Rp)"].number_format == '"Rp "#,##0'
+    assert first["Omzet awal (Rp)"].number_format == '[$-421]"Rp "#,##0'
     assert first["Sesi terakhir"].value == datetime.datetime(2024, 3, 5)
     assert cells["Gerabah Naik Kelas"]["Tanggal naik kelas"].value == datetime.datetime(2024, 8, 1)
     assert sheet.freeze_panes == "A2"
@@ -335,7 +335,7 @@ def test_a_formula_in_a_spending_description_is_text_and_the_amounts_are_numbers
         "'" + t for t in FORMULAS
     }
     assert all(row["Jumlah (Rp)"].data_type == "n" for row in cells)
-    assert {row["Jumlah (Rp)"].number_format for row in cells} == {'"Rp "#,##0'}
+    assert {row["Jumlah (Rp)"].number_format for row in cells} == {'[$-421]"Rp "#,##0'}
     assert sum(row["Jumlah (Rp)"].value for row in cells) == sum(int(row["Jumlah (Rp)"]) for row in csv_rows)
     paid = next(row for row in csv_rows if row["Uraian belanja"] == "'" + FORMULAS[0])
     assert paid["Untuk"] == "Sesi 5 Maret 2024, Kec. Srengat"

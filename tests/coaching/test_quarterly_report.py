@@ -42,7 +42,7 @@ pytestmark = pytest.mark.django_db
 
 Q2 = (datetime.date(2024, 4, 1), datetime.date(2024, 6, 30))
 HEADER = reports.HEADER_ROW + 1  # the first table's header row, counted from 1 as openpyxl does
-MONEY_FORMAT = '"Rp "#,##0'
+MONEY_FORMAT = '[$-421]"Rp "#,##0'
 FORMULA_NAME = '=HYPERLINK("http://x","klik")'
 NIK = "3505034105900001"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -389,7 +389,7 @@ def test_money_cells_carry_the_rupiah_format_and_dates_are_dates(q2_workbook):
     _, rows, totals = table_of(q2_workbook["Anggaran"])
     for row in [*rows, totals]:
         assert {cell.number_format for cell in row[3:6]} == {MONEY_FORMAT}
-        assert row[6].number_format == "0.0%"
+        assert row[6].number_format == "[$-421]0.0%"
     summary = q2_workbook["Ringkasan"]
     spent = next(row for row in summary.iter_rows() if row[0].value == "Realisasi keuangan: belanja")
     assert {cell.number_format for cell in spent[1:4]} == {MONEY_FORMAT}

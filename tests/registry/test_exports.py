@@ -169,7 +169,7 @@ def test_the_xlsx_has_typed_cells_a_frozen_header_a_filter_and_widths(client_for
     assert all(cell.font.bold for cell in sheet[1])
     row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
     assert row["Omzet per tahun (Rp)"].value == 1_500_000_000
-    assert row["Omzet per tahun (Rp)"].number_format == '"Rp "#,##0'
+    assert row["Omzet per tahun (Rp)"].number_format == '[$-421]"Rp "#,##0'
     assert row["Modal usaha (Rp)"].value is None  # unknown stays empty, not 0
     assert row["Tanggal masuk registri"].value == datetime.datetime(2024, 5, 2)
     assert row["Tanggal masuk registri"].is_date
