@@ -1133,6 +1133,13 @@ class ProgressFile:
     def remove(self):
         self.path.unlink(missing_ok=True)
 
+    def last_written(self) -> datetime.datetime | None:
+        """When the job last reported, or None when it has not (yet, or any more)."""
+        try:
+            return datetime.datetime.fromtimestamp(self.path.stat().st_mtime, tz=datetime.UTC)
+        except OSError:
+            return None
+
 
 # --- The template ------------------------------------------------------------------------------
 

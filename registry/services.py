@@ -1,5 +1,6 @@
 """The only writers of registry data."""
 
+import datetime
 import logging
 import os
 import subprocess
@@ -139,6 +140,33 @@ def registry_import_run_job(*, registry_import: RegistryImport) -> None:
         raise
     finally:
         progress.remove()
+
+
+# A job reports every few hundred rows, so this long without a word means it is gone (a server
+# restart, a killed process). Its writes were one transaction, so nothing of it was kept.
+IMPORT_SILENT_FOR = datetime.timedelta(minutes=10)
+
+
+def registry_import_give_up_if_gone(registry_import: RegistryImport) -> bool:
+    """Mark a job that has stopped reporting as failed, so nobody waits on it forever; True if so."""
+    if not registry_import.is_working:
+        return False
+    last_sign = import_progress(registry_import).last_written() or (
+        registry_import.confirmed_at or registry_import.created_at
+    )
+    if timezone.now() - last_sign < IMPORT_SILENT_FOR:
+        return False
+    # Conditional, so a job that finishes at this very moment keeps its own outcome.
+    gone = RegistryImport.objects.filter(pk=registry_import.pk, status=registry_import.status).update(
+        status=RegistryImport.Status.FAILED,
+        error_message="Proses impor berhenti tanpa kabar (mungkin server dimulai ulang). "
+        "Tidak ada data yang tersimpan; unggah ulang berkasnya.",
+        finished_at=timezone.now(),
+    )
+    if gone:
+        import_progress(registry_import).remove()
+        registry_import.refresh_from_db()
+    return bool(gone)
 
 
 def _import_failed(registry_import: RegistryImport, message: str) -> None:

@@ -201,6 +201,7 @@ def import_template(request):
 def import_detail(request, pk):
     """The import's progress while its job runs, then its preview to confirm, then its outcome."""
     registry_import = _get_import_for_user(request, pk)
+    services.registry_import_give_up_if_gone(registry_import)
     working = registry_import.is_working
     response = render(
         request,

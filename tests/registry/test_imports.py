@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import os
 from collections import Counter
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from registry import imports, services
@@ -533,6 +535,39 @@ def test_the_status_page_refreshes_itself_and_shows_progress_while_the_job_runs(
     text = response.content.decode()
     assert "Menyimpan ke registri" in text
     assert "1.500 dari 35.000 baris" in text
+
+
+def test_a_job_silent_for_ten_minutes_is_marked_failed_and_the_page_stops_waiting(client_for, ready_import):
+    eleven_minutes_ago = timezone.now() - datetime.timedelta(minutes=11)
+    RegistryImport.objects.filter(pk=ready_import.pk).update(
+        status=RegistryImport.Status.RUNNING, confirmed_at=eleven_minutes_ago
+    )
+    progress = services.import_progress(ready_import)
+    progress.write("menyimpan", 500, 35000)
+    os.utime(progress.path, (eleven_minutes_ago.timestamp(), eleven_minutes_ago.timestamp()))
+    before = Business.objects.count()
+
+    response = client_for("staf").get(ready_import.get_absolute_url())
+
+    ready_import.refresh_from_db()
+    assert ready_import.status == RegistryImport.Status.FAILED
+    assert "Refresh" not in response.headers
+    assert "unggah ulang berkasnya" in response.content.decode()
+    assert not progress.path.exists()
+    assert Business.objects.count() == before
+
+
+def test_a_job_that_reported_a_minute_ago_is_still_followed(client_for, ready_import):
+    RegistryImport.objects.filter(pk=ready_import.pk).update(
+        status=RegistryImport.Status.RUNNING, confirmed_at=timezone.now() - datetime.timedelta(minutes=30)
+    )
+    services.import_progress(ready_import).write("menyimpan", 30000, 35000)  # written just now
+
+    response = client_for("staf").get(ready_import.get_absolute_url())
+
+    ready_import.refresh_from_db()
+    assert ready_import.status == RegistryImport.Status.RUNNING
+    assert response.headers["Refresh"] == "2"
 
 
 def test_an_upload_that_is_not_a_spreadsheet_is_refused_on_the_form(client_for):
