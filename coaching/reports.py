@@ -15,14 +15,15 @@ import xlsxwriter
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from registry import selectors as registry_selectors
 from registry.exports import MONEY_FORMAT, neutralise
 from registry.formatting import mask_nik, share_percent, tanggal
-from registry.models import Business, Sector
+from registry.models import Sector
 from registry.sizes import SIZE_CLASS_LABELS
 
 from . import selectors
 from .indicators import INDICATORS
-from .models import Assessment, Enrolment, Event, EventParticipant, Programme
+from .models import Assessment, Enrolment, Programme
 from .periods import QUARTER_NAMES, quarter_bounds
 
 OFFICE = "Dinas Koperasi dan UKM Kabupaten Blitar"
@@ -166,9 +167,9 @@ def quarterly_report(
         ),
         cohort=Count("id", filter=selectors.STILL_IN_COHORT & Q(enrolled_on__lte=ends_on)),
     )
-    issued = _certificates_issued(programme, starts_on, ends_on)
+    issued = selectors.certificates_issued(programme, starts_on, ends_on)
     sectors = list(Sector.objects.all())
-    registry = _registry_at(starts_on, ends_on)
+    registry = registry_selectors.registry_at(starts_on, ends_on)
 
     common = {"starts_on": starts_on, "ends_on": ends_on, "quarter_name": QUARTER_NAMES[quarter]}
     sheets = [
@@ -203,34 +204,6 @@ def _cohort_at(programme: Programme, ends_on: datetime.date) -> list[Enrolment]:
         )
     )
     return selectors.with_verdicts(members)
-
-
-def _certificates_issued(programme: Programme, starts_on, ends_on) -> dict:
-    """NIB, halal and PIRT issued through the programme's drives, in the quarter and up to its end."""
-    figures = {}
-    for kind in (Event.Kind.NIB, Event.Kind.HALAL, Event.Kind.PIRT):
-        figures[f"{kind}_quarter"] = Count(
-            "id", filter=Q(event__kind=kind, outcome_on__range=(starts_on, ends_on))
-        )
-        figures[f"{kind}_to_date"] = Count("id", filter=Q(event__kind=kind, outcome_on__lte=ends_on))
-    return EventParticipant.objects.filter(
-        event__programme=programme, outcome=EventParticipant.Outcome.ISSUED
-    ).aggregate(**figures)
-
-
-def _registry_at(starts_on, ends_on) -> dict[tuple[int, int], dict]:
-    """Businesses in the registry at the quarter's end by (kecamatan, sector), with those new in it.
-
-    One query grouped on the business table's own columns, as registry_overview() does; a business
-    counts from the day it entered the registry, whatever its status now.
-    """
-    groups = (
-        Business.objects.filter(registered_on__lte=ends_on)
-        .order_by()
-        .values("kecamatan_id", "sector_id")
-        .annotate(total=Count("id"), new=Count("id", filter=Q(registered_on__gte=starts_on)))
-    )
-    return {(group["kecamatan_id"], group["sector_id"]): group for group in groups}
 
 
 # --- the sheets ------------------------------------------------------------------------------

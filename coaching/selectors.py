@@ -890,6 +890,19 @@ def business_memberships(business: Business) -> QuerySet[Membership]:
     return business.memberships.select_related("association")
 
 
+def certificates_issued(programme: Programme, starts_on: datetime.date, ends_on: datetime.date) -> dict:
+    """NIB, halal and PIRT issued through the programme's drives, in the quarter and up to its end."""
+    figures = {}
+    for kind in (Event.Kind.NIB, Event.Kind.HALAL, Event.Kind.PIRT):
+        figures[f"{kind}_quarter"] = Count(
+            "id", filter=Q(event__kind=kind, outcome_on__range=(starts_on, ends_on))
+        )
+        figures[f"{kind}_to_date"] = Count("id", filter=Q(event__kind=kind, outcome_on__lte=ends_on))
+    return EventParticipant.objects.filter(
+        event__programme=programme, outcome=EventParticipant.Outcome.ISSUED
+    ).aggregate(**figures)
+
+
 # --- data to fix -------------------------------------------------------------------------------
 
 # Each list on the "data to fix" page shows at most this many rows; its count stays exact.

@@ -459,6 +459,21 @@ def fastest_growing_desa(year: int, *, limit: int = FASTEST_DESA_LIMIT) -> list[
     ]
 
 
+def registry_at(starts_on: datetime.date, ends_on: datetime.date) -> dict[tuple[int, int], dict]:
+    """Businesses in the registry at the quarter's end by (kecamatan, sector), with those new in it.
+
+    One query grouped on the business table's own columns, as registry_overview() does; a business
+    counts from the day it entered the registry, whatever its status now.
+    """
+    groups = (
+        Business.objects.filter(registered_on__lte=ends_on)
+        .order_by()
+        .values("kecamatan_id", "sector_id")
+        .annotate(total=Count("id"), new=Count("id", filter=Q(registered_on__gte=starts_on)))
+    )
+    return {(group["kecamatan_id"], group["sector_id"]): group for group in groups}
+
+
 # --- a kecamatan's page ------------------------------------------------------------------------
 
 
