@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev chromium lint format migrate demo clean
+.PHONY: run serve test install install-dev chromium lint format migrate demo clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -32,6 +32,11 @@ run: install
 	$(PY) manage.py seed_demo
 	@echo "Buka http://$(HOST):$(PORT) dan masuk dengan salah satu akun demo di atas."
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Run as the office's server does: gunicorn, DJANGO_DEBUG off, PostgreSQL from DATABASE_URL, static
+## files collected for WhiteNoise; needs DJANGO_SECRET_KEY and DATABASE_URL (README: Production).
+serve: install
+	PY=$(PY) bin/serve
 
 ## Debian's Chromium drives the browser tests (Playwright cannot download its own here).
 chromium:

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, transaction
@@ -63,8 +64,10 @@ def user_create_with_role(
         is_staff=role == ADMIN,
         is_superuser=role == ADMIN,
     )
-    user.set_password(password)
     user.full_clean(exclude=["password"])
+    # The same rules as the password change form (settings.AUTH_PASSWORD_VALIDATORS).
+    validate_password(password, user)
+    user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get(name=role))
     return user

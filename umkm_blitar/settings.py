@@ -1,9 +1,11 @@
 """Settings for UMKM Blitar, read from the environment (see .env.example)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,6 +44,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "registry",
     "coaching",
     "umkm_blitar",
@@ -58,8 +62,12 @@ MIDDLEWARE = [
     # Every page needs a login unless a view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "umkm_blitar.security.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "umkm_blitar.urls"
@@ -90,9 +98,18 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins and refuses a locked-out one before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -108,7 +125,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -132,9 +149,61 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_TAGS = {40: "danger"}
 
+# --- Security ---------------------------------------------------------------------------------------
+# Production (DJANGO_DEBUG off) is HTTPS only. gunicorn sits behind a TLS proxy on the same machine and
+# trusts its X-Forwarded-Proto (gunicorn.conf.py: forwarded_allow_ips), so request.is_secure() holds
+# without SECURE_PROXY_SSL_HEADER. DJANGO_HTTPS=false is for a plain-HTTP trial on a closed network.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 60 * 60 if HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Only allows listing in the browsers' preload list; listing itself is a separate, deliberate request.
+SECURE_HSTS_PRELOAD = True
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
 SESSION_COOKIE_HTTPONLY = True
+# No page reads the CSRF token from a script: forms carry it in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+# A session ends after this long without a request (umkm_blitar/security.py), and in any case after
+# SESSION_COOKIE_AGE without one being renewed.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_IDLE", str(60 * 60)))
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(8 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = False
+
+X_FRAME_OPTIONS = "DENY"
+# Only the app's own files: no inline script or style, no other origin. Images may also be data: URIs,
+# which Bootstrap's own CSS uses for the arrows of selects and the ticks of checkboxes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Failed logins (django-axes): the fifth wrong password for one account from one address locks that
+# pair for half an hour; a successful login clears the count. Behind the proxy the address is the
+# client's, read from X-Forwarded-For only when the request comes from a trusted proxy.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "umkm_blitar.security.client_ip"
+TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()
+]
 
 LOGGING = {
     "version": 1,

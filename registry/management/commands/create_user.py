@@ -27,6 +27,8 @@ class Command(BaseCommand):
                 full_name=options["name"],
                 email=options["email"],
             )
-        except (ValidationError, ValueError) as error:
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Akun {user.username} ({options['role']}) dibuat."))
