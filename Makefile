@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install install-dev chromium lint format migrate demo clean
+.PHONY: run serve loadtest test install install-dev chromium lint format migrate demo clean backup restore
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -38,6 +38,16 @@ run: install
 serve: install
 	PY=$(PY) bin/serve
 
+## Load test: 50 logged-in users for 60 s against `bin/serve` on PostgreSQL with the demo data
+## (tests/load/run.sh; USERS, DURATION, LOAD_DB, LOAD_PG to change). Locust has a virtualenv of its own.
+.venv-load/.installed: requirements-load.txt
+	$(PYTHON) -m venv .venv-load
+	.venv-load/bin/pip install -q -r requirements-load.txt
+	@touch $@
+
+loadtest: install .venv-load/.installed
+	tests/load/run.sh
+
 ## Debian's Chromium drives the browser tests (Playwright cannot download its own here).
 chromium:
 	@command -v chromium >/dev/null || { \
@@ -59,4 +69,13 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-load db.sqlite3 staticfiles .pytest_cache .ruff_cache
+
+## Dump the whole database to backups/umkm-blitar-YYYYMMDD-HHMM.dump (or FILE=...), see README.
+backup: install
+	$(PY) manage.py backup_db $(if $(FILE),--output "$(FILE)")
+
+## Restore a dump into the configured database, which must be new and empty: make restore FILE=...
+restore: install
+	@test -n "$(FILE)" || { echo "Sebutkan berkas cadangannya: make restore FILE=backups/....dump" >&2; exit 1; }
+	$(PY) manage.py restore_db "$(FILE)"
