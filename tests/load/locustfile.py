@@ -1,0 +1,174 @@
+"""Load on the office's server: logged-in people of three roles doing their day's work.
+
+Run by tests/load/run.sh (`make loadtest`), which seeds the demo data and starts gunicorn; by hand:
+    locust -f tests/load/locustfile.py --headless -u 50 -r 10 -t 60s --host https://127.0.0.1:8765
+
+Each simulated person logs in once with a demo account, then works with a few seconds' pause between
+pages, as a person reading a page does. A page counts as failed on any status but 200, or when it
+ends on the login form (the session was lost).
+"""
+
+import os
+import random
+import re
+
+import urllib3
+from locust import HttpUser, between, task
+
+# The test server's certificate is self-signed and the connection never leaves this machine.
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+
+PASSWORDS = {
+    "pimpinan": "demo-pimpinan-blitar",
+    "staf": "demo-staf-blitar",
+    "pendamping": "demo-pendamping-blitar",
+}
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+WAIT = (float(os.environ.get("LOAD_WAIT_MIN", "1")), float(os.environ.get("LOAD_WAIT_MAX", "3")))
+
+
+class Person(HttpUser):
+    abstract = True
+    role = ""
+    wait_time = between(*WAIT)
+
+    def on_start(self):
+        self.client.verify = False
+        form = self.client.get("/masuk/", name="login form")
+        token = CSRF.search(form.text).group(1)
+        with self.client.post(
+            "/masuk/",
+            data={"username": self.role, "password": PASSWORDS[self.role], "csrfmiddlewaretoken": token},
+            headers={"Referer": f"{self.host}/masuk/"},
+            allow_redirects=False,
+            name="login",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"login {self.role}: {response.status_code}")
+
+    def page(self, url, name, *, follow=False):
+        """GET a page that must answer 200 (after its redirects, when follow)."""
+        with self.client.get(url, name=name, allow_redirects=follow, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} instead of 200")
+            elif "/masuk/" in response.url:
+                response.failure("sent back to the login form")
+            return response
+
+
+class Pimpinan(Person):
+    """The head of the office: dashboards and the cohort download."""
+
+    role = "pimpinan"
+    weight = 10
+
+    @task(5)
+    def dashboard(self):
+        self.page("/", "dashboard")
+
+    @task(2)
+    def coverage(self):
+        self.page("/cakupan/", "coverage")
+
+    @task(2)
+    def kecamatan(self):
+        self.page(f"/kecamatan/{random.randint(1, 22)}/", "kecamatan page")
+
+    @task(1)
+    def registry_dashboard(self):
+        self.page("/registri/dasbor/", "registry dashboard")
+
+    @task(1)
+    def cohort_export(self):
+        self.page("/program/2/peserta/ekspor/?format=xlsx", "export cohort .xlsx")
+
+
+class Staf(Person):
+    """Office staff: the registry and the programme's lists, now and then a download."""
+
+    role = "staf"
+    weight = 25
+
+    @task(4)
+    def registry_list(self):
+        self.page(f"/registri/?page={random.randint(1, 50)}", "registry list")
+
+    @task(2)
+    def registry_search(self):
+        word = random.choice(["keripik", "batik", "kopi", "sari", "jaya"])
+        self.page(f"/registri/?q={word}", "registry search")
+
+    @task(2)
+    def registry_filtered(self):
+        kecamatan, sector = random.randint(1, 22), random.randint(1, 9)
+        self.page(f"/registri/?kecamatan={kecamatan}&sector={sector}", "registry filtered")
+
+    @task(2)
+    def business(self):
+        self.page(f"/registri/{random.randint(1, 34675)}/", "business page")
+
+    @task(2)
+    def sessions(self):
+        self.page("/sesi/?programme=2", "session list")
+
+    @task(1)
+    def cohort(self):
+        self.page("/program/2/peserta/", "cohort")
+
+    @task(1)
+    def spending(self):
+        self.page("/program/2/belanja/", "spending list")
+
+    @task(1)
+    def registry_export(self):
+        self.page(f"/registri/ekspor/?format=csv&kecamatan={random.randint(1, 22)}", "export registry .csv")
+
+
+class Pendamping(Person):
+    """A field coach: their businesses and sessions, and a session entered after a visit."""
+
+    role = "pendamping"
+    weight = 15
+
+    @task(3)
+    def my_sessions(self):
+        self.page("/sesi-saya/", "my sessions")
+
+    @task(2)
+    def my_businesses(self):
+        self.page("/binaan-saya/", "my businesses", follow=True)
+
+    @task(1)
+    def dashboard(self):
+        self.page("/", "dashboard")
+
+    @task(2)
+    def enter_session(self):
+        form = self.page("/program/2/sesi/baru/", "session form")
+        if form.status_code != 200:
+            return
+        html = form.text
+        kecamatan = re.search(r'<select name="kecamatan"[^>]*>.*?<option value="(\d+)" selected', html, re.S)
+        data = {
+            "csrfmiddlewaretoken": CSRF.search(html).group(1),
+            "held_on": re.search(r'name="held_on" value="([^"]+)"', html).group(1),
+            "kind": re.search(r'<select name="kind"[^>]*>.*?<option value="([^"]+)"', html, re.S).group(1),
+            "topics": re.findall(r'name="topics" value="(\d+)"', html)[:2],
+            "kecamatan": kecamatan.group(1) if kecamatan else "1",
+            "hours": "2",
+            "venue": "Balai desa",
+            "notes": "Pendampingan pemasaran daring (uji beban).",
+            "attendees": re.findall(r'name="attendees" value="(\d+)"', html)[:3],
+        }
+        with self.client.post(
+            "/program/2/sesi/baru/",
+            data=data,
+            headers={"Referer": f"{self.host}/program/2/sesi/baru/"},
+            allow_redirects=False,
+            name="session entry (save)",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                errors = re.findall(r'class="invalid-feedback[^"]*"[^>]*>\s*<strong>([^<]+)', response.text)
+                response.failure(f"not saved ({response.status_code}): {errors[:2]}")

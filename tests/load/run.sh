@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Load test (`make loadtest`): USERS logged-in people (default 50) for DURATION seconds (default 60) against
+# gunicorn with the production settings (bin/serve, TLS on loopback) on PostgreSQL with the demo data
+# (34.675 businesses) in a database of its own, LOAD_DB (default umkm_load), made afresh each run.
+# Writes artifacts/load/ (locust's CSV and HTML, summary.md, summary.json) and prints the summary.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+USERS=${USERS:-50}
+SPAWN_RATE=${SPAWN_RATE:-5}
+DURATION=${DURATION:-60}
+PORT=${LOAD_PORT:-8765}
+LOAD_DB=${LOAD_DB:-umkm_load}
+PG=${LOAD_PG:-postgres://postgres@127.0.0.1:5432}
+PY=.venv/bin/python
+LOCUST=.venv-load/bin/locust
+OUT=artifacts/load
+mkdir -p "$OUT"
+work=$(mktemp -d)
+server=""
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== database $LOAD_DB on $PG: fresh, with the demo data"
+psql "$PG/postgres" -v ON_ERROR_STOP=1 -qc "DROP DATABASE IF EXISTS $LOAD_DB" -c "CREATE DATABASE $LOAD_DB"
+export DATABASE_URL="$PG/$LOAD_DB"
+"$PY" manage.py migrate --noinput -v 0
+"$PY" manage.py seed_demo | tail -n 1
+psql "$DATABASE_URL" -qc "VACUUM ANALYZE"
+
+echo "== gunicorn with the production settings on https://127.0.0.1:$PORT"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
+  -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+DJANGO_SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))') \
+DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_STATIC_ROOT="$work/static" DJANGO_LOG_LEVEL=WARNING \
+GUNICORN_BIND=127.0.0.1:$PORT GUNICORN_CERTFILE="$work/cert.pem" GUNICORN_KEYFILE="$work/key.pem" \
+GUNICORN_ACCESS_LOG="$work/access.log" PY=$PY \
+  bin/serve >"$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 120); do
+  curl -skf -o /dev/null "https://127.0.0.1:$PORT/masuk/" && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; exit 1; }
+  sleep 0.5
+done
+grep -m1 "Using worker" "$work/server.log" || true
+grep -c "Booting worker" "$work/server.log" | sed 's/^/workers: /'
+
+# People log in while they are being started (a login hashes the password: about half a second of CPU
+# each); the figures are counted afresh once all are in and cover DURATION seconds of their work.
+ramp=$(( (USERS + SPAWN_RATE - 1) / SPAWN_RATE + 2 ))
+echo "== locust: $USERS users, $SPAWN_RATE logging in a second, then ${DURATION} s of work"
+"$LOCUST" -f tests/load/locustfile.py --headless --only-summary -u "$USERS" -r "$SPAWN_RATE" \
+  -t "$(( DURATION + ramp ))s" --reset-stats \
+  --host "https://127.0.0.1:$PORT" --csv "$OUT/load" --html "$OUT/load.html" --stop-timeout 10 \
+  --loglevel WARNING || true
+"$PY" tests/load/summary.py "$OUT/load_stats.csv" --users "$USERS" --duration "${DURATION} s" \
+  --out "$OUT/summary"

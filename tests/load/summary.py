@@ -1,0 +1,83 @@
+"""Summarise a locust run (its *_stats.csv) against the goals: no errors, p95 under 500 ms.
+
+    python tests/load/summary.py artifacts/load/load_stats.csv --users 50 --duration 60s \
+        --out artifacts/load/summary
+
+Prints a Markdown table per request name and overall, writes it to OUT.md and the figures to OUT.json,
+and exits 1 when a goal is missed.
+"""
+
+import argparse
+import csv
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+P95_GOAL_MS = 500
+
+
+def read(stats_csv: Path) -> list[dict]:
+    with stats_csv.open(newline="") as handle:
+        return [
+            {
+                "name": row["Name"] if row["Name"] != "Aggregated" else "all requests",
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "rps": float(row["Requests/s"]),
+                "p50_ms": float(row["50%"]),
+                "p95_ms": float(row["95%"]),
+                "max_ms": float(row["Max Response Time"]),
+            }
+            for row in csv.DictReader(handle)
+        ]
+
+
+def markdown(rows: list[dict], users: int, duration: str) -> str:
+    lines = [
+        f"{users} users for {duration} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores)",
+        "",
+        "| request | requests | req/s | p50 ms | p95 ms | max ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['name']} | {row['requests']} | {row['rps']:.1f} | {row['p50_ms']:.0f} | "
+            f"{row['p95_ms']:.0f} | {row['max_ms']:.0f} | {row['failures']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("stats_csv", type=Path)
+    parser.add_argument("--users", type=int, required=True)
+    parser.add_argument("--duration", required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+
+    rows = read(args.stats_csv)
+    total = next(row for row in rows if row["name"] == "all requests")
+    text = markdown(rows, args.users, args.duration)
+    missed = []
+    if total["requests"] == 0:
+        missed.append("no request was made")
+    if total["failures"]:
+        missed.append(f"{total['failures']} errors (goal: 0)")
+    if total["p95_ms"] >= P95_GOAL_MS:
+        missed.append(f"p95 {total['p95_ms']:.0f} ms (goal: under {P95_GOAL_MS} ms)")
+    verdict = "Goals missed: " + "; ".join(missed) if missed else "Goals met: 0 errors, p95 under 500 ms."
+    text += "\n" + verdict
+    print(text)
+    args.out.with_suffix(".md").write_text(text + "\n")
+    args.out.with_suffix(".json").write_text(
+        json.dumps(
+            {"users": args.users, "duration": args.duration, "requests": rows, "missed": missed}, indent=1
+        )
+    )
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
