@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from registry.admin import HistoryAdmin
 
 from .models import (
     Assessment,
@@ -24,7 +25,7 @@ class KecamatanPlanInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(HistoryAdmin):
     list_display = ["year", "name", "budget_ceiling", "naik_kelas_target", "starts_on", "ends_on"]
     inlines = [KecamatanPlanInline]
 
@@ -34,7 +35,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(SimpleHistoryAdmin):
+class EnrolmentAdmin(HistoryAdmin):
     list_display = ["business", "programme", "pendamping", "status", "verified_on"]
     list_filter = ["programme", "status", "pendamping"]
     search_fields = ["business__name", "business__nib"]
@@ -43,7 +44,7 @@ class EnrolmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(HistoryAdmin):
     list_display = ["enrolment", "kind", "assessed_on", "turnover", "size_class"]
     list_filter = ["kind", "enrolment__programme"]
     list_select_related = ["enrolment__business", "enrolment__programme"]
@@ -57,7 +58,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(CoachingSession)
-class CoachingSessionAdmin(SimpleHistoryAdmin):
+class CoachingSessionAdmin(HistoryAdmin):
     list_display = ["held_on", "kind", "kecamatan", "pendamping", "programme"]
     list_filter = ["programme", "kind", "kecamatan"]
     list_select_related = ["kecamatan", "pendamping", "programme"]
@@ -71,7 +72,7 @@ class EventParticipantInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(HistoryAdmin):
     list_display = ["held_on", "name", "kind", "kecamatan", "programme"]
     list_filter = ["kind", "programme"]
     inlines = [EventParticipantInline]
@@ -93,7 +94,7 @@ admin.site.register(Topic)
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(HistoryAdmin):
     """Read-only here: lines are written through the app, whose services keep them within the ceiling."""
 
     list_display = ["name", "programme", "category", "allocation"]
@@ -107,7 +108,7 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Expenditure)
-class ExpenditureAdmin(SimpleHistoryAdmin):
+class ExpenditureAdmin(HistoryAdmin):
     """Read-only here: spending is written, corrected and deleted (with a reason) through the app,
     whose services guard the ceiling."""
 

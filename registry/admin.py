@@ -1,7 +1,23 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Business, Desa, KbliCode, Kecamatan, RegistryImport, Sector
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin whose page of a past version saves only for those who may change the row.
+
+    django-simple-history checks only the view permission there, on POST too: a read-only admin
+    (spending, whose ceiling the app's services guard) could otherwise be written through a "revert".
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not self.has_change_permission(
+            request, self.get_object(request, object_id)
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Kecamatan)
@@ -30,7 +46,7 @@ class KbliCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Business)
-class BusinessAdmin(SimpleHistoryAdmin):
+class BusinessAdmin(HistoryAdmin):
     list_display = ["name", "owner_name", "kecamatan", "desa", "sector", "size_class", "status"]
     list_filter = ["kecamatan", "sector", "size_class", "status"]
     search_fields = ["name", "owner_name", "nib"]
