@@ -104,6 +104,34 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "id-ID", "timezone_id": "Asia/Jakarta"}
 
 
+def record_csp_reports(browser_context, reports: list) -> None:
+    """Collect into `reports` what the browser says the Content-Security-Policy blocked on its console."""
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            reports.append(f"{message.location.get('url')}: {message.text}")
+
+    browser_context.on("console", on_console)
+
+
+@pytest.fixture
+def new_context(new_context):
+    """pytest-playwright's contexts, each listening for what the Content-Security-Policy blocks.
+
+    A blocked inline script or style, or a file from elsewhere, fails the test whose pages caused it,
+    so the policy never silently breaks a page.
+    """
+    blocked = []
+
+    def make(**kwargs):
+        browser_context = new_context(**kwargs)
+        record_csp_reports(browser_context, blocked)
+        return browser_context
+
+    yield make
+    assert not blocked, "The Content-Security-Policy blocked something:\n" + "\n".join(blocked)
+
+
 @pytest.fixture
 def context(new_context):
     """A desktop-sized browser context (1280 × 900); `page` opens in it."""
