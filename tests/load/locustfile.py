@@ -1,17 +1,20 @@
 """Load on the office's server: logged-in people of three roles doing their day's work.
 
 Run by tests/load/run.sh (`make loadtest`), which seeds the demo data and starts gunicorn; by hand:
-    locust -f tests/load/locustfile.py --headless -u 50 -r 10 -t 60s --host https://127.0.0.1:8765
+    locust -f tests/load/locustfile.py --headless -u 50 -r 5 --host https://127.0.0.1:8765
 
 Each simulated person logs in once with a demo account, then works with a few seconds' pause between
 pages, as a person reading a page does. A page counts as failed on any status but 200, or when it
 ends on the login form (the session was lost).
 """
 
+import json
 import os
 import random
 import re
+from pathlib import Path
 
+import gevent
 import urllib3
 from locust import HttpUser, between, task
 
@@ -25,6 +28,34 @@ PASSWORDS = {
 }
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 WAIT = (float(os.environ.get("LOAD_WAIT_MIN", "1")), float(os.environ.get("LOAD_WAIT_MAX", "3")))
+# Measured: DURATION seconds, once everyone has logged in and worked WARMUP seconds more (each gunicorn
+# thread's first requests open its database connection and compile the templates).
+DURATION = int(os.environ.get("LOAD_DURATION", "60"))
+WARMUP = int(os.environ.get("LOAD_WARMUP", "10"))
+LOGINS_JSON = os.environ.get("LOAD_LOGINS_JSON")
+logged_in = 0
+
+
+def start_measuring(environment):
+    """Keep the logins' figures aside, count afresh, and stop after DURATION seconds."""
+    login = environment.stats.get("login", "POST")
+    figures = {
+        "logins": login.num_requests,
+        "failures": login.num_failures,
+        "p50_ms": login.get_response_time_percentile(0.5),
+        "p95_ms": login.get_response_time_percentile(0.95),
+    }
+    if LOGINS_JSON:
+        Path(LOGINS_JSON).write_text(json.dumps(figures))
+    environment.stats.reset_all()
+    gevent.spawn_later(DURATION, environment.runner.quit)
+
+
+def person_logged_in(environment):
+    global logged_in
+    logged_in += 1
+    if logged_in == environment.runner.target_user_count:
+        gevent.spawn_later(WARMUP, start_measuring, environment)
 
 
 class Person(HttpUser):
@@ -46,6 +77,7 @@ class Person(HttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"login {self.role}: {response.status_code}")
+        person_logged_in(self.environment)
 
     def page(self, url, name, *, follow=False):
         """GET a page that must answer 200 (after its redirects, when follow)."""
@@ -133,7 +165,7 @@ class Pendamping(Person):
 
     @task(3)
     def my_sessions(self):
-        self.page("/sesi-saya/", "my sessions")
+        self.page("/sesi-saya/", "my sessions", follow=True)
 
     @task(2)
     def my_businesses(self):

@@ -48,13 +48,15 @@ done
 grep -m1 "Using worker" "$work/server.log" || true
 grep -c "Booting worker" "$work/server.log" | sed 's/^/workers: /'
 
-# People log in while they are being started (a login hashes the password: about half a second of CPU
-# each); the figures are counted afresh once all are in and cover DURATION seconds of their work.
-ramp=$(( (USERS + SPAWN_RATE - 1) / SPAWN_RATE + 2 ))
-echo "== locust: $USERS users, $SPAWN_RATE logging in a second, then ${DURATION} s of work"
+# People log in as they are started (a login hashes the password: about half a second of CPU each).
+# The locustfile counts afresh once all are in and have worked LOAD_WARMUP seconds, then stops after
+# DURATION seconds; -t only bounds a run that would not get there.
+echo "== locust: $USERS users, $SPAWN_RATE logging in a second, then ${DURATION} s of work measured"
+LOAD_DURATION=$DURATION LOAD_LOGINS_JSON="$OUT/logins.json" \
 "$LOCUST" -f tests/load/locustfile.py --headless --only-summary -u "$USERS" -r "$SPAWN_RATE" \
-  -t "$(( DURATION + ramp ))s" --reset-stats \
+  -t "$(( DURATION + USERS / SPAWN_RATE + 120 ))s" \
   --host "https://127.0.0.1:$PORT" --csv "$OUT/load" --html "$OUT/load.html" --stop-timeout 10 \
   --loglevel WARNING || true
 "$PY" tests/load/summary.py "$OUT/load_stats.csv" --users "$USERS" --duration "${DURATION} s" \
+  --logins "$OUT/logins.json" \
   --out "$OUT/summary"

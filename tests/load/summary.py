@@ -18,6 +18,11 @@ from pathlib import Path
 P95_GOAL_MS = 500
 
 
+def number(value: str) -> float:
+    """A locust figure; 'N/A' (no request of that name in the measured time) as 0."""
+    return 0.0 if value == "N/A" else float(value)
+
+
 def read(stats_csv: Path) -> list[dict]:
     with stats_csv.open(newline="") as handle:
         return [
@@ -25,12 +30,13 @@ def read(stats_csv: Path) -> list[dict]:
                 "name": row["Name"] if row["Name"] != "Aggregated" else "all requests",
                 "requests": int(row["Request Count"]),
                 "failures": int(row["Failure Count"]),
-                "rps": float(row["Requests/s"]),
-                "p50_ms": float(row["50%"]),
-                "p95_ms": float(row["95%"]),
-                "max_ms": float(row["Max Response Time"]),
+                "rps": number(row["Requests/s"]),
+                "p50_ms": number(row["50%"]),
+                "p95_ms": number(row["95%"]),
+                "max_ms": number(row["Max Response Time"]),
             }
             for row in csv.DictReader(handle)
+            if int(row["Request Count"])
         ]
 
 
@@ -55,12 +61,24 @@ def main(argv=None) -> int:
     parser.add_argument("--users", type=int, required=True)
     parser.add_argument("--duration", required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--logins", type=Path, help="the logins' figures, kept aside by the locustfile")
     args = parser.parse_args(argv)
 
     rows = read(args.stats_csv)
     total = next(row for row in rows if row["name"] == "all requests")
     text = markdown(rows, args.users, args.duration)
+    logins = json.loads(args.logins.read_text()) if args.logins and args.logins.exists() else None
+    if logins is None:
+        text += "\nThe run stopped before every user had logged in.\n"
+    else:
+        text += (
+            f"\nBefore: {logins['logins']} logins, p50 {logins['p50_ms']:.0f} ms, "
+            f"p95 {logins['p95_ms']:.0f} ms, {logins['failures']} failed "
+            "(a login hashes the password on purpose).\n"
+        )
     missed = []
+    if logins is None or logins["failures"]:
+        missed.append("not every user logged in")
     if total["requests"] == 0:
         missed.append("no request was made")
     if total["failures"]:
