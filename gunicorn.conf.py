@@ -12,6 +12,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # The longest request is an .xlsx export of 200.000 rows (about 20 s); imports run in their own process.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "90"))
 graceful_timeout = 30
+# Longer than a person's pause between pages, so a kept-alive connection is not closed under a request.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # A worker is replaced now and then, so a slow leak can never grow without bound.
 max_requests = 2000
 max_requests_jitter = 200

@@ -27,7 +27,7 @@ PASSWORDS = {
     "pendamping": "demo-pendamping-blitar",
 }
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-WAIT = (float(os.environ.get("LOAD_WAIT_MIN", "1")), float(os.environ.get("LOAD_WAIT_MAX", "3")))
+WAIT = (float(os.environ.get("LOAD_WAIT_MIN", "3")), float(os.environ.get("LOAD_WAIT_MAX", "10")))
 # Measured: DURATION seconds, once everyone has logged in and worked WARMUP seconds more (each gunicorn
 # thread's first requests open its database connection and compile the templates).
 DURATION = int(os.environ.get("LOAD_DURATION", "60"))
@@ -82,7 +82,9 @@ class Person(HttpUser):
     def page(self, url, name, *, follow=False):
         """GET a page that must answer 200 (after its redirects, when follow)."""
         with self.client.get(url, name=name, allow_redirects=follow, catch_response=True) as response:
-            if response.status_code != 200:
+            if response.status_code == 0:
+                response.failure(f"no answer: {response.error!r}")
+            elif response.status_code != 200:
                 response.failure(f"{response.status_code} instead of 200")
             elif "/masuk/" in response.url:
                 response.failure("sent back to the login form")
