@@ -31,8 +31,15 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "kata-sandi-uji"  # tests/factories.py
 SECRET = "uji-" + "k" * 60
 PRODUCTION_ENV = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": SECRET}
-# Settings from the environment that would change what production means; a test starts without them.
-OVERRIDES = ("DJANGO_HTTPS", "DJANGO_HSTS_SECONDS", "DJANGO_SESSION_IDLE", "DJANGO_LOGIN_FAILURE_LIMIT")
+# Settings from the environment that would change what production means, and the browser tests'
+# DJANGO_ALLOW_ASYNC_UNSAFE (tests/browser/conftest.py): a production environment starts without them.
+OVERRIDES = (
+    "DJANGO_HTTPS",
+    "DJANGO_HSTS_SECONDS",
+    "DJANGO_SESSION_IDLE",
+    "DJANGO_LOGIN_FAILURE_LIMIT",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def production_environ(**extra) -> dict:
