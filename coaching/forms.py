@@ -3,9 +3,9 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.core.validators import FileExtensionValidator
 
-from registry.fields import RupiahField
+from registry.fields import RupiahField, id_or_none
 from registry.formatting import rupiah, tanggal
-from registry.forms import DATE_INPUT, ModelFieldsMixin, use_desa_select
+from registry.forms import DATE_INPUT, ModelFieldsMixin, VersionMixin, use_desa_select
 
 from .indicators import INDICATORS
 from .models import (
@@ -95,11 +95,19 @@ class KecamatanPlanForm(forms.Form):
         return {plan.kecamatan_id: self.cleaned_data[f"kecamatan_{plan.kecamatan_id}"] for plan in self.plans}
 
 
+def ticked_id(value) -> int:
+    """The id of a ticked business; a value no id can be (too long for the database) is no choice."""
+    pk = id_or_none(value)
+    if pk is None:
+        raise ValueError(value)
+    return pk
+
+
 class EnrolForm(forms.Form):
     """Enrol the businesses ticked in the search results, all with one pendamping."""
 
     business = forms.TypedMultipleChoiceField(
-        coerce=int,
+        coerce=ticked_id,
         widget=forms.MultipleHiddenInput,
         error_messages={"required": "Centang paling sedikit satu usaha."},
     )
@@ -116,7 +124,7 @@ class PickForm(forms.Form):
     """Businesses ticked in a search result (their ids), for attendance, drives and associations."""
 
     business = forms.TypedMultipleChoiceField(
-        coerce=int, error_messages={"required": "Centang paling sedikit satu usaha."}
+        coerce=ticked_id, error_messages={"required": "Centang paling sedikit satu usaha."}
     )
 
     def __init__(self, *args, choices=(), **kwargs):
@@ -186,7 +194,7 @@ class AssessmentForm(ModelFieldsMixin, forms.ModelForm):
         )
 
 
-class SessionForm(ModelFieldsMixin, forms.ModelForm):
+class SessionForm(ModelFieldsMixin, VersionMixin, forms.ModelForm):
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -234,6 +242,7 @@ class SessionForm(ModelFieldsMixin, forms.ModelForm):
             "venue",
             _row(*(["pendamping"] if may_pick_pendamping else []), "speaker"),
             "notes",
+            *self.add_version_field(),
         ]
         self.helper = _helper(*layout)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from registry.formatting import rupiah, tanggal
-from registry.models import Business, Desa, Kecamatan, Sector, desa_outside_kecamatan
+from registry.models import Business, Desa, Kecamatan, Sector, desa_outside_kecamatan, save_next_version
 from registry.sizes import SIZE_CLASS_CHOICES, SIZE_CLASS_LABELS, decide_size_class
 
 from .indicators import INDICATORS
@@ -309,6 +309,8 @@ class CoachingSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="dicatat oleh"
     )
     created_at = models.DateTimeField("dicatat", auto_now_add=True)
+    # Raised by one on every save: an edit form carries the version it showed (see registry.models).
+    version = models.PositiveIntegerField("versi", default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["created_at"], m2m_fields=[topics])
 
@@ -324,6 +326,9 @@ class CoachingSession(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.held_on:%d-%m-%Y}, Kec. {self.kecamatan}"
+
+    def save(self, *args, **kwargs):
+        save_next_version(self, super().save, *args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("coaching:session_detail", args=[self.pk])

@@ -811,7 +811,7 @@ def _write_sheet(worksheet, sheet: Sheet, report: QuarterlyReport, formats: _For
         columns = list(enumerate(table.columns, table.first_column))
         header_row = row
         for col, column in columns:
-            worksheet.write_string(row, col, column.header, formats.header)
+            worksheet.write_string(row, col, neutralise(column.header), formats.header)
             widths[col] = max(widths.get(col, 0), column.width)
         # Calc does not grow a row to fit wrapped text when it opens an xlsx: every height is set here.
         header_lines = max(_lines(column.header, column.width, bold=True) for column in table.columns)

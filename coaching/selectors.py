@@ -27,9 +27,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry.formatting import rupiah, share_percent, tanggal
-from registry.models import Business, Kecamatan
+from registry.models import Business, Desa, Kecamatan
 from registry.roles import PENDAMPING
-from registry.selectors import TimelineEntry, history_timeline, who_did
+from registry.selectors import TimelineEntry, changes_since, history_timeline, who_did
 
 from . import rules
 from .models import (
@@ -46,6 +46,7 @@ from .models import (
     KecamatanPlan,
     Membership,
     Programme,
+    Topic,
 )
 from .periods import QUARTER_NAMES, QUARTERS, quarter_bounds, quarter_of
 
@@ -385,6 +386,42 @@ def session_attendee_choices(programme: Programme, user) -> QuerySet[Enrolment]:
     if not user.has_perm("coaching.record_for_any_business"):
         enrolments = enrolments.filter(pendamping=user)
     return enrolments
+
+
+def session_changes_since(session: CoachingSession, version: int) -> list[TimelineEntry]:
+    """What others saved to the session after the version a person loaded, oldest first, old → new."""
+    named = session.history.filter(version__gte=version).values("pendamping_id", "recorded_by_id")
+    users = {
+        user.pk: who_did(user)
+        for user in User.objects.filter(
+            Q(pk__in=named.values("pendamping_id")) | Q(pk__in=named.values("recorded_by_id"))
+        )
+    }
+    names = {
+        "programme": dict(Programme.objects.values_list("id", "name")),
+        "kecamatan": dict(Kecamatan.objects.values_list("id", "name")),
+        "desa": dict(Desa.objects.values_list("id", "name")),
+        "pendamping": users,
+        "recorded_by": users,
+    }
+    topics = dict(Topic.objects.values_list("id", "name"))
+
+    def show(field, value):
+        if value in (None, "", []):
+            return "—"
+        if field.name == "topics":
+            return ", ".join(topics.get(row["topic"], str(row["topic"])) for row in value)
+        if field.name in names:
+            return names[field.name].get(value, str(value))
+        if field.name == "held_on":
+            return tanggal(value)
+        if field.name == "duration_minutes":
+            return f"{value} menit"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return str(value)
+
+    return changes_since(session, version, show=show)
 
 
 def business_attendances(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from registry.formatting import rupiah, tanggal
 from registry.models import Business, Kecamatan
-from registry.services import business_update, save_with_history
+from registry.services import business_update, check_version, save_with_history
 from registry.validators import validate_nib
 
 from .models import (
@@ -295,9 +295,13 @@ def session_record(*, user, fields: dict, topics, attendees: Iterable[Business] 
 
 
 @transaction.atomic
-def session_update(*, session: CoachingSession, user, fields: dict, topics) -> CoachingSession:
+def session_update(
+    *, session: CoachingSession, user, fields: dict, topics, expected_version: int | None = None
+) -> CoachingSession:
+    """Change a session; given the version the person's form showed, only if nobody saved it since."""
     session = CoachingSession.objects.select_for_update().get(pk=session.pk)
     _check_session_rights(session, user)
+    check_version(session, expected_version, what="Sesi ini")
     for name, value in fields.items():
         setattr(session, name, value)
     if not user.has_perm("coaching.record_for_any_business"):

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from registry.exports import export_response
+from registry.fields import id_or_none
 from registry.filters import BusinessFilter
 from registry.formatting import rupiah, share_percent
 from registry.models import Business
+from registry.services import StaleEdit
 
 from . import reports, selectors, services
 from .exports import CohortExporter, ExpenditureExporter, SessionExporter
@@ -499,7 +501,9 @@ def session_create(request, pk):
     if not request.user.has_perm("coaching.record_for_any_business"):
         initial["kecamatan"] = _usual_kecamatan(request.user, choices)
     # From an enrolment's page: one-to-one mentoring at that business, already ticked as present.
-    visited = choices.filter(business_id=request.GET.get("usaha") or None).select_related("business").first()
+    visited = (
+        choices.filter(business_id=id_or_none(request.GET.get("usaha"))).select_related("business").first()
+    )
     if visited:
         business = visited.business
         initial.update(
@@ -552,19 +556,35 @@ def session_detail(request, pk):
 def session_edit(request, pk):
     session = _get_session_for_user(request, pk, write=True)
     form = SessionForm(request.POST or None, user=request.user, instance=session)
-    if _submitted(
-        request,
-        form,
-        lambda data: services.session_update(
-            session=session, user=request.user, fields=form.model_fields, topics=data["topics"]
-        ),
-    ):
-        messages.success(request, "Perubahan sesi tersimpan.")
-        return redirect(session)
+    changed_since = None
+    try:
+        saved = _submitted(
+            request,
+            form,
+            lambda data: services.session_update(
+                session=session,
+                user=request.user,
+                fields=form.model_fields,
+                topics=data["topics"],
+                expected_version=form.loaded_version,
+            ),
+        )
+    except StaleEdit as stale:
+        form.refuse_stale(stale)
+        changed_since = selectors.session_changes_since(session, stale.loaded_version)
+    else:
+        if saved:
+            messages.success(request, "Perubahan sesi tersimpan.")
+            return redirect(session)
     return render(
         request,
         "coaching/session_form.html",
-        {"form": form, "session": session, "programme": session.programme},
+        {
+            "form": form,
+            "session": session,
+            "programme": session.programme,
+            "changed_since": changed_since,
+        },
     )
 
 
@@ -857,8 +877,8 @@ def expenditure_create(request, pk):
     initial = {"spent_on": min(timezone.localdate(), programme.ends_on)}
     # Opened from a session's or a drive's page, the entry starts out as paying for it.
     for field, param in (("session", "sesi"), ("event", "kegiatan"), ("budget_line", "mata_anggaran")):
-        if request.GET.get(param, "").isdigit():
-            initial[field] = int(request.GET[param])
+        if (object_id := id_or_none(request.GET.get(param))) is not None:
+            initial[field] = object_id
     form = ExpenditureForm(request.POST or None, programme=programme, initial=initial)
     expenditure = _submitted(
         request, form, lambda data: services.expenditure_add(user=request.user, fields=form.model_fields)

@@ -44,3 +44,16 @@ class PhoneField(forms.CharField):
 
     def to_python(self, value):
         return normalize_phone(super().to_python(value))
+
+
+# A 64-bit id has at most 19 digits; a longer string is no id (and int() refuses past 4300 digits).
+MAX_ID_DIGITS = 18
+
+
+def id_or_none(value) -> int | None:
+    """An object's id as written in a query string or an unvalidated form, or None when it is none.
+
+    str.isdigit() alone lets through "²" and other digits int() refuses, and any length.
+    """
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS else None

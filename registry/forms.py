@@ -65,6 +65,41 @@ class ModelFieldsMixin:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
 
 
+class VersionMixin:
+    """An edit form carries, hidden, the version of the row the person loaded (optimistic locking).
+
+    The service compares it with the row's version when saving and refuses a save over someone else's
+    later one (services.StaleEdit); a post without it is refused, since it could not be compared.
+    Call add_version_field() in __init__, after the form's own fields are set up.
+    """
+
+    def add_version_field(self) -> list[str]:
+        """Add the hidden field to a form editing an existing row; the names to put in the layout."""
+        if self.instance.pk is None:
+            return []
+        self.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput,
+            min_value=1,
+            error_messages={
+                key: "Versi data di halaman ini tidak terbaca. Muat ulang halaman, lalu ubah lagi."
+                for key in ("required", "invalid", "min_value", "max_value")
+            },
+        )
+        self.initial.setdefault("version", self.instance.version)
+        return ["version"]
+
+    @property
+    def loaded_version(self) -> int | None:
+        return self.cleaned_data.get("version")
+
+    def refuse_stale(self, error) -> None:
+        """Show a StaleEdit on the form, keeping all the person's input, and carry the current version
+        from now on: having seen the other change, the person may save again deliberately."""
+        self.add_error("version", str(error))
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(error.current_version)
+
+
 def use_desa_select(field, *, empty_label="---------"):
     """Make a desa field a select grouped by kecamatan that app.js narrows to the chosen kecamatan."""
     choices, kecamatan_of = desa_grouped_choices()
@@ -83,7 +118,7 @@ def desa_grouped_choices():
     return list(groups.items()), kecamatan_of
 
 
-class BusinessForm(ModelFieldsMixin, forms.ModelForm):
+class BusinessForm(ModelFieldsMixin, VersionMixin, forms.ModelForm):
     turnover = RupiahField(
         label="Omzet per tahun (Rp)",
         required=False,
@@ -209,6 +244,7 @@ class BusinessForm(ModelFieldsMixin, forms.ModelForm):
                 ),
                 "status",
             ),
+            *self.add_version_field(),
         )
 
     def clean_owner_nik(self):

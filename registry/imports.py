@@ -31,7 +31,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
 from .demo import SECTOR_KBLI_PREFIXES
-from .formatting import rupiah, tanggal
+from .exports import neutralise
+from .formatting import rupiah, tanggal, thousands
 from .models import Business, Desa, Kecamatan, Sector
 from .validators import normalize_phone
 
@@ -481,14 +482,16 @@ def _counted(rows: Iterator[RawRow], estimate: int, progress: Callable) -> list[
     return read
 
 
+UNREADABLE_XLSX = (
+    "Berkas .xlsx tidak bisa dibaca. Simpan ulang dari Excel/LibreOffice sebagai Buku Kerja Excel (.xlsx)."
+)
+
+
 def _read_xlsx(path: Path, progress: Callable) -> tuple[Sheet, list[RawRow]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportFileError(
-            "Berkas .xlsx tidak bisa dibaca. Simpan ulang dari Excel/LibreOffice sebagai "
-            "Buku Kerja Excel (.xlsx)."
-        ) from error
+        raise ImportFileError(UNREADABLE_XLSX) from error
     try:
         for worksheet in workbook.worksheets:
             estimate = worksheet.max_row or 0
@@ -499,6 +502,8 @@ def _read_xlsx(path: Path, progress: Callable) -> tuple[Sheet, list[RawRow]]:
             if found:
                 sheet, rows = found
                 return sheet, _counted(rows, estimate - sheet.header_row, progress)
+    except Exception as error:  # openpyxl reads the cells only now: a damaged sheet fails here, in many ways
+        raise ImportFileError(UNREADABLE_XLSX) from error
     finally:
         workbook.close()
     raise ImportFileError(NO_HEADER)
@@ -527,11 +532,17 @@ def sniff_delimiter(text: str) -> str:
 def _read_csv(path: Path, progress: Callable) -> tuple[Sheet, list[RawRow]]:
     text = decode_csv(path.read_bytes())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    found = _rows_from("CSV", enumerate(reader, start=1))
-    if not found:
-        raise ImportFileError(NO_HEADER)
-    sheet, rows = found
-    return sheet, _counted(rows, text.count("\n") - sheet.header_row, progress)
+    try:
+        found = _rows_from("CSV", enumerate(reader, start=1))
+        if not found:
+            raise ImportFileError(NO_HEADER)
+        sheet, rows = found
+        return sheet, _counted(rows, text.count("\n") - sheet.header_row, progress)
+    except csv.Error as error:  # a cell past the csv module's limit: mostly a quote never closed
+        raise ImportFileError(
+            f"Berkas .csv tidak bisa dibaca: ada sel lebih dari {thousands(csv.field_size_limit())} huruf, "
+            "biasanya karena tanda kutip yang tidak ditutup. Periksa berkasnya atau simpan sebagai .xlsx."
+        ) from error
 
 
 def read_file(path, file_name: str = "", progress: Callable | None = None) -> tuple[Sheet, list[RawRow]]:
@@ -785,6 +796,13 @@ def _column_of(sheet: Sheet, name: str) -> str:
 def _read_row(raw: RawRow, sheet: Sheet, reference: Reference) -> RowPlan:
     """The row's cells as field values (kecamatan, desa and sector resolved), with the cells' errors."""
     row = RowPlan(raw.number)
+    for name, cell in list(raw.cells.items()):
+        if isinstance(cell, str) and "\x00" in cell:
+            # A damaged cell, not data: PostgreSQL stores no NUL character in text.
+            row.add_error(
+                sheet.headers[name], "Sel berisi karakter NUL yang tidak bisa disimpan; ketik ulang isinya."
+            )
+            del raw.cells[name]
     for name, cell in raw.cells.items():
         if name in ("kecamatan", "desa", "sector"):
             continue
@@ -792,6 +810,13 @@ def _read_row(raw: RawRow, sheet: Sheet, reference: Reference) -> RowPlan:
             row.values[name] = COLUMN_BY_FIELD[name].read(cell)
         except CellError as error:
             row.add_error(sheet.headers[name], str(error))
+        except (ValueError, ArithmeticError):
+            # A number no reader can hold: 5.000 digits (int() refuses), 30 (Decimal's precision), inf.
+            row.add_error(
+                sheet.headers[name],
+                f"{COLUMN_BY_FIELD[name].header} “{read_text(cell)[:40]}” tidak bisa dibaca: "
+                "angkanya terlalu besar atau bukan angka.",
+            )
     kecamatan = None
     if "kecamatan" in raw.cells:
         try:
@@ -1199,11 +1224,13 @@ def template_workbook() -> bytes:
         guide.write_string(line, 1, column.accepted)
         line += 1
     line += 1
+    # Names of sectors, kecamatan and desa come from the database (admin may edit them): neutralised as in
+    # every export, so none is ever read as a formula.
     guide.write_string(line, 0, "Sektor", bold)
     guide.write_string(line, 1, "Awalan kode KBLI yang dibaca sebagai sektor ini", bold)
     line += 1
     for sector in Sector.objects.all():
-        guide.write_string(line, 0, sector.name)
+        guide.write_string(line, 0, neutralise(sector.name))
         guide.write_string(line, 1, ", ".join(SECTOR_KBLI_PREFIXES.get(sector.slug, ())))
         line += 1
     line += 1
@@ -1214,8 +1241,8 @@ def template_workbook() -> bytes:
     for desa in Desa.objects.select_related("kecamatan").order_by("kecamatan__name", "name"):
         desa_by_kecamatan[desa.kecamatan.name].append(desa.name)
     for kecamatan, names in desa_by_kecamatan.items():
-        guide.write_string(line, 0, kecamatan)
-        guide.write_string(line, 1, ", ".join(names))
+        guide.write_string(line, 0, neutralise(kecamatan))
+        guide.write_string(line, 1, neutralise(", ".join(names)))
         line += 1
     workbook.close()
     return output.getvalue()

@@ -11,6 +11,25 @@ from .sizes import SIZE_CLASS_CHOICES, SIZE_CLASS_LABELS, decide_size_class
 from .validators import validate_kbli, validate_nib, validate_nik, validate_phone
 
 
+def save_next_version(row, save, *args, **kwargs):
+    """Save an existing row as its next version (a new one is version 1), so no save goes unnoticed.
+
+    Every writer that changes a versioned row goes through save() (the services, the admin); the import
+    bumps the version of the rows it updates itself. The row must have been read afresh (the services
+    read it under select_for_update), or its version would step back.
+    """
+    if row._state.adding:
+        return save(*args, **kwargs)
+    row.version += 1
+    if kwargs.get("update_fields") is not None:
+        kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+    try:
+        return save(*args, **kwargs)
+    except Exception:
+        row.version -= 1
+        raise
+
+
 class Kecamatan(models.Model):
     code = models.CharField("kode Kemendagri", max_length=8, unique=True)
     name = models.CharField("nama", max_length=60)
@@ -167,6 +186,9 @@ class Business(models.Model):
     )
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
     updated_at = models.DateTimeField("diubah", auto_now=True)
+    # Raised by one on every save (see save()): an edit form carries the version it showed, and the
+    # service refuses the save when the row has moved on since (services.check_version).
+    version = models.PositiveIntegerField("versi", default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
@@ -201,7 +223,7 @@ class Business(models.Model):
         self.size_class = self.computed_size_class()
         if self.desa_id and not self.kecamatan_id:
             self.kecamatan_id = self.desa.kecamatan_id
-        super().save(*args, **kwargs)
+        save_next_version(self, super().save, *args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("registry:business_detail", args=[self.pk])

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
@@ -85,23 +86,17 @@ class TimelineEntry:
 MONEY_FIELDS = {"turnover", "capital"}
 
 
-def business_timeline(business: Business, *, show_nik: bool = False) -> list[TimelineEntry]:
-    """Every recorded change of the business, newest first, with old → new values.
+def business_value_shower(*, show_nik: bool = False):
+    """show(field, value): a business's stored value as people read it (names, rupiah, Ya/Tidak).
 
     NIK values are masked unless show_nik (UU 27/2022: only roles with registry.view_nik see them).
     """
-    records = list(business.history.select_related("history_user").order_by("history_date", "history_id"))
     names = {
         "kecamatan": dict(Kecamatan.objects.values_list("id", "name")),
         "desa": dict(Desa.objects.values_list("id", "name")),
         "sector": dict(Sector.objects.values_list("id", "name")),
     }
     fields = {f.name: f for f in Business._meta.get_fields() if f.concrete}
-    # Compared record by record ourselves: simple-history's diff_against skips non-editable fields,
-    # and the computed size class is one a person most wants to see change.
-    tracked = [
-        field for field in Business.history.model._meta.fields if field.name in fields and field.name != "id"
-    ]
 
     def show(field, value):
         if value in (None, ""):
@@ -119,9 +114,29 @@ def business_timeline(business: Business, *, show_nik: bool = False) -> list[Tim
             return "Ya" if value else "Tidak"
         return str(value)
 
+    return show
+
+
+def business_timeline(business: Business, *, show_nik: bool = False) -> list[TimelineEntry]:
+    """Every recorded change of the business, newest first, old → new (NIK masked unless show_nik)."""
+    records = list(business.history.select_related("history_user").order_by("history_date", "history_id"))
+    fields = {f.name for f in Business._meta.get_fields() if f.concrete} - {"id", "version"}
+    # Compared record by record ourselves: simple-history's diff_against skips non-editable fields,
+    # and the computed size class is one a person most wants to see change.
+    tracked = [field for field in Business.history.model._meta.fields if field.name in fields]
     return history_timeline(
-        records, fields=tracked, show=show, titles={"+": "Didaftarkan", "-": "Dihapus", "~": "Diubah"}
+        records,
+        fields=tracked,
+        show=business_value_shower(show_nik=show_nik),
+        titles={"+": "Didaftarkan", "-": "Dihapus", "~": "Diubah"},
     )
+
+
+def business_changes_since(
+    business: Business, version: int, *, show_nik: bool = False
+) -> list[TimelineEntry]:
+    """What others saved to the business after the version a person loaded (see changes_since)."""
+    return changes_since(business, version, show=business_value_shower(show_nik=show_nik))
 
 
 HISTORY_KINDS = {"+": "created", "-": "deleted", "~": "changed"}
@@ -159,6 +174,46 @@ def history_timeline(records, *, fields, show, titles: dict[str, str]) -> list[T
         )
         previous = record
     entries.reverse()
+    return entries
+
+
+def changes_since(row, version: int, *, show) -> list[TimelineEntry]:
+    """Each version of `row` saved after `version`, oldest first, with what it changed (old → new).
+
+    For a person whose save was refused as stale (services.StaleEdit). A version is compared with the
+    one before it by django-simple-history's diff_against (the fields a form edits: the computed ones
+    follow them); a version saved as several history records (a session's topics are recorded after
+    its fields) is read at its last record. No entries when the history does not reach back to `version`.
+    """
+    last_record_of = {}
+    for record in (
+        row.history.filter(version__gte=version)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        last_record_of[record.version] = record
+    loaded = last_record_of.pop(version, None)
+    if loaded is None:
+        return []
+    meta = type(row)._meta
+    order = {field.name: index for index, field in enumerate([*meta.concrete_fields, *meta.many_to_many])}
+    entries = []
+    for before, record in pairwise([loaded, *last_record_of.values()]):
+        changes = []
+        # In the order of the model's fields, as its form shows them, not diff_against's alphabetical.
+        for change in sorted(record.diff_against(before).changes, key=lambda change: order[change.field]):
+            field = meta.get_field(change.field)
+            changes.append(Change(str(field.verbose_name), show(field, change.old), show(field, change.new)))
+        entries.append(
+            TimelineEntry(
+                when=record.history_date,
+                who=who_did(record.history_user),
+                kind=HISTORY_KINDS[record.history_type],
+                reason=record.history_change_reason or "",
+                changes=changes,
+                title="Diubah",
+            )
+        )
     return entries
 
 

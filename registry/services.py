@@ -18,8 +18,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import imports
+from .formatting import tanggal_jam
 from .models import Business, RegistryImport
 from .roles import ADMIN, ROLES
+from .selectors import who_did
 
 User = get_user_model()
 
@@ -34,6 +36,53 @@ def save_with_history(instance, *, user=None, change_reason: str = ""):
     return instance
 
 
+class StaleEdit(Exception):
+    """The row was saved by someone else after the person loaded it: the message says who and when.
+
+    Saving anyway would silently undo their change (a lost update), so nothing is saved.
+    """
+
+    def __init__(self, message: str, *, loaded_version: int, current_version: int):
+        super().__init__(message)
+        self.loaded_version = loaded_version
+        self.current_version = current_version
+
+
+def _names(names: list[str]) -> str:
+    """['Siti', 'Bagus', 'Ani'] → 'Siti, Bagus dan Ani'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} dan {names[-1]}"
+
+
+def check_version(row, expected_version: int | None, *, what: str) -> None:
+    """StaleEdit unless `row`, read under select_for_update, is still the version the person loaded.
+
+    Lock, then compare: on PostgreSQL the second of two overlapping saves waits at its SELECT … FOR
+    UPDATE until the first commits, then reads the version the first wrote and stops here (SQLite has
+    no row locks: there the second overlapping writer fails with "database is locked" instead). Not a
+    conditional UPDATE … WHERE version = n, because the save must still go through save(): full_clean,
+    the computed fields and the history record. `what` names the row in the message ("Usaha ini");
+    expected_version None skips the check.
+    """
+    if expected_version is None or row.version == expected_version:
+        return
+    later = list(
+        row.history.filter(version__gt=expected_version)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    if later:
+        people = list(dict.fromkeys(who_did(record.history_user) for record in later))
+        told = f"{what} sudah diubah oleh {_names(people)} pada {tanggal_jam(later[-1].history_date)}"
+    else:
+        told = f"{what} sudah diubah orang lain"
+    raise StaleEdit(
+        f"{told} setelah Anda membukanya. Perubahan Anda belum disimpan. "
+        "Periksa perubahan mereka di bawah, lalu simpan lagi.",
+        loaded_version=expected_version,
+        current_version=row.version,
+    )
+
+
 @transaction.atomic
 def business_create(*, user, fields: dict, change_reason: str = "") -> Business:
     business = Business(**fields)
@@ -41,8 +90,12 @@ def business_create(*, user, fields: dict, change_reason: str = "") -> Business:
 
 
 @transaction.atomic
-def business_update(*, business: Business, user, fields: dict, change_reason: str = "") -> Business:
+def business_update(
+    *, business: Business, user, fields: dict, change_reason: str = "", expected_version: int | None = None
+) -> Business:
+    """Change a business; given the version the person's form showed, only if nobody saved it since."""
     business = Business.objects.select_for_update().get(pk=business.pk)
+    check_version(business, expected_version, what="Usaha ini")
     for name, value in fields.items():
         setattr(business, name, value)
     return save_with_history(business, user=user, change_reason=change_reason)
@@ -277,6 +330,9 @@ def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> 
             for row in updates:
                 row.business.size_class = row.business.computed_size_class()
                 row.business.updated_at = now  # bulk_update skips auto_now
+                # bulk_update skips save(), which raises the version; the plan read these rows under
+                # select_for_update, so their versions are current and the next one is ours to write.
+                row.business.version += 1
                 fields = tuple(sorted({name for name, _, _ in row.changes}))
                 by_fields.setdefault(fields, []).append(row.business)
             for fields, businesses in by_fields.items():
@@ -284,7 +340,7 @@ def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> 
                     bulk_update_with_history(
                         batch,
                         Business,
-                        [*fields, "size_class", "updated_at"],
+                        [*fields, "size_class", "updated_at", "version"],
                         batch_size=IMPORT_BATCH_SIZE,
                         default_user=user,
                         default_change_reason=reason,

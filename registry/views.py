@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from . import imports, selectors, services
 from .charts import Chart, Dataset
 from .exports import BusinessExporter, export_response
+from .fields import id_or_none
 from .filters import BusinessFilter
 from .forms import BusinessForm, ImportUploadForm
 from .models import Business, RegistryImport
@@ -52,11 +53,11 @@ def business_export(request):
 
 def _save_business(request, form: BusinessForm, business: Business | None):
     """Shared create/edit flow: validate, warn about look-alikes, then call the service."""
-    duplicates = []
+    duplicates, changed_since = [], None
     if request.method == "POST":
         duplicates = selectors.business_find_duplicates(
             name=form.data.get("name", ""),
-            desa_id=form.data.get("desa") if str(form.data.get("desa", "")).isdigit() else None,
+            desa_id=id_or_none(form.data.get("desa")),
             nik=form.data.get("owner_nik", "").strip(),
             nib=form.data.get("nib", "").strip(),
             exclude_pk=business.pk if business else None,
@@ -78,15 +79,23 @@ def _save_business(request, form: BusinessForm, business: Business | None):
                         user=request.user, fields=form.model_fields, change_reason=reason
                     )
                     messages.success(request, f"Usaha “{saved.name}” tersimpan di registri.")
-                else:
+                    return redirect(saved)
+                try:
                     saved = services.business_update(
                         business=business,
                         user=request.user,
                         fields=form.model_fields,
                         change_reason=reason or "Data usaha diubah",
+                        expected_version=form.loaded_version,
                     )
+                except services.StaleEdit as stale:
+                    form.refuse_stale(stale)
+                    changed_since = selectors.business_changes_since(
+                        business, stale.loaded_version, show_nik=request.user.has_perm("registry.view_nik")
+                    )
+                else:
                     messages.success(request, f"Perubahan “{saved.name}” tersimpan.")
-                return redirect(saved)
+                    return redirect(saved)
     return render(
         request,
         "registry/business_form.html",
@@ -95,6 +104,7 @@ def _save_business(request, form: BusinessForm, business: Business | None):
             "business": business,
             "duplicates": duplicates,
             "duplicates_block_saving": any(duplicate.blocking for duplicate in duplicates),
+            "changed_since": changed_since,
         },
     )
 

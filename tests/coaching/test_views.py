@@ -872,6 +872,7 @@ def session_post(**changes) -> dict:
         "speaker": "Dosen Universitas Brawijaya",
         "notes": "Kemasan dan label",
         "attendees": [],
+        "version": "1",  # what an edit form carries for a session saved once
     }
     data.update(changes)
     return data

@@ -26,6 +26,8 @@ def business_post(**changes) -> dict:
         "turnover": "Rp 120.000.000",
         "capital": "25.000.000",
         "status": "aktif",
+        # The version an edit form carries (a new business's is 1); the create form has no such field.
+        "version": "1",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
