@@ -132,6 +132,19 @@ def test_production_settings():
     ]
 
 
+def test_settings_left_empty_in_an_env_file_keep_their_defaults():
+    """.env.example lists variables with no value: empty must not switch HTTPS off or move a folder."""
+    empty = {
+        name: ""
+        for name in ("DJANGO_HTTPS", "DJANGO_HSTS_SECONDS", "DJANGO_STATIC_ROOT", "DJANGO_MEDIA_ROOT")
+    }
+    prod = load_settings(production_environ(**empty))
+    assert prod.SECURE_SSL_REDIRECT and prod.SESSION_COOKIE_SECURE
+    assert prod.SECURE_HSTS_SECONDS == 365 * 24 * 60 * 60
+    assert prod.STATIC_ROOT == ROOT / "staticfiles"
+    assert prod.MEDIA_ROOT == ROOT / "media"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -11,16 +11,21 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def env(name: str, default: str = "") -> str:
+    """A setting from the environment; unset or left empty (as in .env.example) means the default."""
+    return os.environ.get(name, "").strip() or default
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    value = env(name)
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value.lower() in {"1", "true", "yes", "on"}
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = env("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY wajib diisi bila DJANGO_DEBUG mati.")
@@ -28,7 +33,7 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-umkm-blitar-change-me"
 
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+    h.strip() for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
 
 INSTALLED_APPS = [
@@ -92,7 +97,7 @@ WSGI_APPLICATION = "umkm_blitar.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "60")),
     )
 }
 
@@ -125,7 +130,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -138,7 +143,7 @@ STORAGES = {
     },
 }
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 
 # Change reasons carry what a person wrote (a verification's criteria, a withdrawal's reason):
 # a text column, not django-simple-history's default of 100 characters.
@@ -157,21 +162,19 @@ HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 60 * 60 if HTTPS else 0)))
+SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", str(365 * 24 * 60 * 60 if HTTPS else 0)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Only allows listing in the browsers' preload list; listing itself is a separate, deliberate request.
 SECURE_HSTS_PRELOAD = True
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 SESSION_COOKIE_HTTPONLY = True
 # No page reads the CSRF token from a script: forms carry it in a hidden field.
 CSRF_COOKIE_HTTPONLY = True
 # A session ends after this long without a request (umkm_blitar/security.py), and in any case after
 # SESSION_COOKIE_AGE without one being renewed.
-SESSION_IDLE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_IDLE", str(60 * 60)))
-SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(8 * 60 * 60)))
+SESSION_IDLE_TIMEOUT = int(env("DJANGO_SESSION_IDLE", str(60 * 60)))
+SESSION_COOKIE_AGE = int(env("DJANGO_SESSION_AGE", str(8 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = False
 
 X_FRAME_OPTIONS = "DENY"
@@ -195,19 +198,17 @@ CONTENT_SECURITY_POLICY = {
 # Failed logins (django-axes): the fifth wrong password for one account from one address locks that
 # pair for half an hour; a successful login clears the count. Behind the proxy the address is the
 # client's, read from X-Forwarded-For only when the request comes from a trusted proxy.
-AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_FAILURE_LIMIT = int(env("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "umkm_blitar.security.client_ip"
-TRUSTED_PROXIES = [
-    p.strip() for p in os.environ.get("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()
-]
+TRUSTED_PROXIES = [p.strip() for p in env("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }
