@@ -147,6 +147,18 @@ def who_did(user) -> str:
     return (user.get_full_name() or user.username) if user else "Sistem"
 
 
+def timeline_entry(record, changes: list[Change], *, title: str) -> TimelineEntry:
+    """One django-simple-history record as a timeline entry: when, who, what kind, why, what changed."""
+    return TimelineEntry(
+        when=record.history_date,
+        who=who_did(record.history_user),
+        kind=HISTORY_KINDS[record.history_type],
+        reason=record.history_change_reason or "",
+        changes=changes,
+        title=title,
+    )
+
+
 def history_timeline(records, *, fields, show, titles: dict[str, str]) -> list[TimelineEntry]:
     """One timeline entry per django-simple-history record, newest first, with old → new per change.
 
@@ -162,16 +174,7 @@ def history_timeline(records, *, fields, show, titles: dict[str, str]) -> list[T
                 for field in fields
                 if (old := getattr(previous, field.attname)) != (new := getattr(record, field.attname))
             ]
-        entries.append(
-            TimelineEntry(
-                when=record.history_date,
-                who=who_did(record.history_user),
-                kind=HISTORY_KINDS[record.history_type],
-                reason=record.history_change_reason or "",
-                changes=changes,
-                title=titles[record.history_type],
-            )
-        )
+        entries.append(timeline_entry(record, changes, title=titles[record.history_type]))
         previous = record
     entries.reverse()
     return entries
@@ -204,16 +207,7 @@ def changes_since(row, version: int, *, show) -> list[TimelineEntry]:
         for change in sorted(record.diff_against(before).changes, key=lambda change: order[change.field]):
             field = meta.get_field(change.field)
             changes.append(Change(str(field.verbose_name), show(field, change.old), show(field, change.new)))
-        entries.append(
-            TimelineEntry(
-                when=record.history_date,
-                who=who_did(record.history_user),
-                kind=HISTORY_KINDS[record.history_type],
-                reason=record.history_change_reason or "",
-                changes=changes,
-                title="Diubah",
-            )
-        )
+        entries.append(timeline_entry(record, changes, title="Diubah"))
     return entries
 
 
