@@ -16,6 +16,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from .kbli import SECTOR_KBLI_PREFIXES
 from .models import Business, Desa, KbliCode, Sector
 
 DEFAULT_BUSINESSES = 34_675  # registry size at the end of 2023 (DESIGN.md §1)
@@ -35,17 +36,6 @@ SECTOR_WEIGHTS = {
 KARANGGAYAM_SECTOR_WEIGHTS = {
     "makanan": 40, "minuman": 25, "jasa-foto": 12, "suvenir": 15, "perdagangan": 8,
 }  # fmt: skip
-SECTOR_KBLI_PREFIXES = {
-    "makanan": ("10", "561", "47242", "47249", "47829"),
-    "minuman": ("110", "563", "10761", "10763"),
-    "kerajinan": ("13", "15", "16", "23", "31", "32"),
-    "fesyen": ("14", "47711", "47912"),
-    "perdagangan": ("47",),
-    "pertanian-olahan": ("10330", "10399", "10722", "10733", "10796"),
-    "jasa-lainnya": ("96", "18111", "56210"),
-    "jasa-foto": ("74201",),
-    "suvenir": ("32903", "47781", "47789", "47881"),
-}
 PRODUCTS = {
     "makanan": ["Keripik Tempe", "Keripik Singkong", "Sambal Pecel", "Kue Lapis", "Roti Manis",
                 "Kerupuk Puli", "Jenang", "Opak Gambir", "Rengginang", "Nasi Pecel", "Wingko",

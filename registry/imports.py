@@ -30,9 +30,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
-from .demo import SECTOR_KBLI_PREFIXES
 from .exports import neutralise
 from .formatting import rupiah, tanggal, thousands
+from .kbli import SECTOR_KBLI_PREFIXES
 from .models import Business, Desa, Kecamatan, Sector
 from .validators import normalize_phone
 
