@@ -40,7 +40,7 @@ from .models import (
     Programme,
     Topic,
 )
-from .periods import QUARTERS, quarter_bounds, quarter_of
+from .periods import QUARTER_NUMERALS, QUARTERS, quarter_bounds, quarter_of
 
 User = get_user_model()
 
@@ -1083,7 +1083,6 @@ FAIRS = [
     "Jatim Fair di Surabaya", "pameran Hari Jadi Kabupaten Blitar", "Gebyar UMKM Kota Blitar",
     "pameran Dekranasda Provinsi Jawa Timur", "Inacraft di Jakarta",
 ]  # fmt: skip
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # Spending not tied to one session or drive, per category (transport is paid monthly per pendamping):
 # (description, unit price range and step, number of units). The description may use {n}, {unit},
 # {topic}, {fair}, {month} and {quarter}.
@@ -1458,7 +1457,7 @@ class _BudgetBuilder:
                     topic=rng.choice(BIMTEK_TOPICS),
                     fair=rng.choice(FAIRS),
                     month=MONTHS[day.month - 1],
-                    quarter=ROMAN[quarter],
+                    quarter=QUARTER_NUMERALS[quarter],
                 )
             else:
                 amount = need // 1000 * 1000

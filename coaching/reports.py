@@ -24,11 +24,10 @@ from registry.sizes import SIZE_CLASS_LABELS
 from . import selectors
 from .indicators import INDICATORS
 from .models import Assessment, Enrolment, Programme
-from .periods import QUARTER_NAMES, quarter_bounds
+from .periods import QUARTER_NAMES, QUARTER_NUMERALS, quarter_bounds
 
 OFFICE = "Dinas Koperasi dan UKM Kabupaten Blitar"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 # What a cell holds decides its number format.
 TEXT = "text"
@@ -115,7 +114,7 @@ class QuarterlyReport:
 
 
 def report_filename(programme: Programme, quarter: int) -> str:
-    return f"laporan-triwulan-{programme.year}-{ROMAN[quarter]}.xlsx"
+    return f"laporan-triwulan-{programme.year}-{QUARTER_NUMERALS[quarter]}.xlsx"
 
 
 def quarterly_workbook(

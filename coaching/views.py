@@ -48,7 +48,7 @@ from .models import (
     Expenditure,
     Programme,
 )
-from .periods import QUARTER_NAMES
+from .periods import QUARTER_NAMES, parse_quarter
 
 PAGE_SIZE = 50
 PICK_LIMIT = 50
@@ -956,8 +956,7 @@ def expenditure_delete(request, pk):
 @permission_required("coaching.view_expenditure", raise_exception=True)
 def realisation(request, pk):
     programme = get_object_or_404(Programme, pk=pk)
-    quarter = request.GET.get("triwulan", "")
-    quarter = int(quarter) if quarter in ("1", "2", "3", "4") else selectors.default_quarter(programme)
+    quarter = parse_quarter(request.GET.get("triwulan"), default=selectors.default_quarter(programme))
     return render(
         request,
         "coaching/realisation.html",
@@ -1031,8 +1030,7 @@ def expenditure_export(request, pk):
 @permission_required("coaching.view_expenditure", raise_exception=True)
 def quarterly_report(request, pk):
     programme = get_object_or_404(Programme, pk=pk)
-    quarter = request.GET.get("triwulan", "")
-    quarter = int(quarter) if quarter in ("1", "2", "3", "4") else selectors.default_quarter(programme)
+    quarter = parse_quarter(request.GET.get("triwulan"), default=selectors.default_quarter(programme))
     workbook = reports.quarterly_workbook(
         programme, quarter, show_nik=request.user.has_perm("registry.view_nik")
     )

@@ -26,6 +26,7 @@ from coaching.models import (
     KecamatanPlan,
     Programme,
 )
+from coaching.periods import QUARTER_NUMERALS
 from registry.models import Business, Desa, Kecamatan
 from tests.factories import (
     AssessmentFactory,
@@ -450,7 +451,7 @@ def test_without_a_valid_quarter_the_current_one_is_reported(report_data, client
         reverse("coaching:quarterly_report", args=[programme.pk]), {"triwulan": asked}
     )
     quarter = selectors.default_quarter(programme)
-    numeral = reports.ROMAN[quarter]
+    numeral = QUARTER_NUMERALS[quarter]
     assert response["Content-Disposition"] == f'attachment; filename="laporan-triwulan-2024-{numeral}.xlsx"'
     assert workbook_of(response.content)["Ringkasan"]["A2"].value == f"Laporan Triwulan {numeral} 2024"
 
