@@ -8,7 +8,7 @@ from registry.models import Kecamatan, Sector
 from .forms import PendampingChoiceField
 from .models import BudgetLine, CoachingSession, Enrolment, Expenditure, Programme, Topic
 from .periods import QUARTER_NAMES, quarter_bounds
-from .selectors import LINE_ORDER, pendamping_list
+from .selectors import LINE_ORDER, cohort, pendamping_list, programme_spending, session_list
 
 
 class PendampingFilter(django_filters.ModelChoiceFilter):
@@ -69,8 +69,8 @@ class CohortFilter(django_filters.FilterSet):
 
 
 class SessionFilter(django_filters.FilterSet):
-    programme = django_filters.ModelChoiceFilter(
-        queryset=Programme.objects.all(), label="Program", empty_label="Semua"
+    program = django_filters.ModelChoiceFilter(
+        field_name="programme", queryset=Programme.objects.all(), label="Program", empty_label="Semua"
     )
     held_from = django_filters.DateFilter(
         field_name="held_on", lookup_expr="gte", label="Dari tanggal", widget=DATE_INPUT
@@ -100,8 +100,11 @@ class ExpenditureFilter(django_filters.FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"placeholder": "Uraian atau nomor kuitansi/SPJ", "type": "search"}),
     )
-    budget_line = django_filters.ModelChoiceFilter(
-        queryset=BudgetLine.objects.none(), label="Mata anggaran", empty_label="Semua"
+    mata_anggaran = django_filters.ModelChoiceFilter(
+        field_name="budget_line",
+        queryset=BudgetLine.objects.none(),
+        label="Mata anggaran",
+        empty_label="Semua",
     )
     category = django_filters.ChoiceFilter(
         field_name="budget_line__category",
@@ -109,7 +112,7 @@ class ExpenditureFilter(django_filters.FilterSet):
         label="Kategori",
         empty_label="Semua",
     )
-    quarter = django_filters.ChoiceFilter(
+    triwulan = django_filters.ChoiceFilter(
         choices=list(QUARTER_NAMES.items()), label="Triwulan", empty_label="Semua", method="in_quarter"
     )
     spent_from = django_filters.DateFilter(
@@ -132,7 +135,7 @@ class ExpenditureFilter(django_filters.FilterSet):
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
-        self.filters["budget_line"].queryset = programme.budget_lines.order_by(*LINE_ORDER)
+        self.filters["mata_anggaran"].queryset = programme.budget_lines.order_by(*LINE_ORDER)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -145,3 +148,19 @@ class ExpenditureFilter(django_filters.FilterSet):
 
     def without_receipt(self, queryset, name, value):
         return queryset.filter(receipt_number="") if value else queryset
+
+
+# One filter per list, shared by the list's page and its export, so both hold exactly the same rows.
+
+
+def cohort_filter(data, programme: Programme) -> CohortFilter:
+    """The programme's cohort filtered by the list's parameters (`data`, e.g. request.GET)."""
+    return CohortFilter(data or None, queryset=cohort(programme))
+
+
+def session_filter(data) -> SessionFilter:
+    return SessionFilter(data or None, queryset=session_list())
+
+
+def spending_filter(data, programme: Programme) -> ExpenditureFilter:
+    return ExpenditureFilter(data or None, queryset=programme_spending(programme), programme=programme)

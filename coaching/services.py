@@ -29,7 +29,8 @@ from .models import (
     Membership,
     Programme,
 )
-from .selectors import enrolment_verdict, may_record_for
+from .permissions import may_record_for
+from .selectors import enrolment_verdict
 
 
 def even_plan(total: int, kecamatan_ids: list[int]) -> dict[int, int]:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import imports, selectors, services
+from . import imports, permissions, selectors, services
 from .charts import Chart, Dataset
 from .exports import BusinessExporter, export_response
 from .fields import id_or_none
@@ -17,11 +17,6 @@ from .models import Business, RegistryImport
 from .pagination import RegistryPaginator
 
 PAGE_SIZE = 50
-
-
-def _get_business_for_user(request, pk) -> Business:
-    """The business, if it exists; every role that reaches a registry view may read any business."""
-    return get_object_or_404(selectors.business_list(), pk=pk)
 
 
 @permission_required("registry.view_business", raise_exception=True)
@@ -91,7 +86,7 @@ def _save_business(request, form: BusinessForm, business: Business | None):
                 except services.StaleEdit as stale:
                     form.refuse_stale(stale)
                     changed_since = selectors.business_changes_since(
-                        business, stale.loaded_version, show_nik=request.user.has_perm("registry.view_nik")
+                        business, stale.loaded_version, show_nik=permissions.may_see_nik(request.user)
                     )
                 else:
                     messages.success(request, f"Perubahan “{saved.name}” tersimpan.")
@@ -117,7 +112,7 @@ def business_create(request):
 
 @permission_required("registry.change_business", raise_exception=True)
 def business_edit(request, pk):
-    business = _get_business_for_user(request, pk)
+    business = permissions.get_business_for_user(request.user, pk)
     form = BusinessForm(request.POST or None, instance=business)
     return _save_business(request, form, business)
 

@@ -9,10 +9,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from coaching import permissions as coaching_permissions
 from coaching import selectors as coaching
 from coaching.filters import IN_COHORT
 from coaching.models import Enrolment, Programme
 from coaching.periods import QUARTER_NAMES, QUARTERS
+from registry import permissions as registry_permissions
 from registry import selectors as registry
 from registry.formatting import MONTHS, percent
 from registry.maps import kecamatan_map
@@ -96,8 +98,7 @@ def _programme_charts(programme: Programme, realisation, rows, user) -> dict:
                 Dataset("Rencana", [row.planned for row in by_name], colour=LIGHT_GREY),
             ],
             links=[
-                _with_query(sessions_url, programme=programme.pk, kecamatan=row.kecamatan.pk)
-                for row in by_name
+                _with_query(sessions_url, program=programme.pk, kecamatan=row.kecamatan.pk) for row in by_name
             ],
         ),
         "sectors": Chart(
@@ -120,7 +121,7 @@ def _programme_charts(programme: Programme, realisation, rows, user) -> dict:
                 Dataset("Rencana", [figure.plan for figure in realisation.quarters], colour=LIGHT_GREY),
                 Dataset("Realisasi", [figure.spent for figure in realisation.quarters], colour=GREEN),
             ],
-            links=[_with_query(spending_url, quarter=q) for q in QUARTERS],
+            links=[_with_query(spending_url, triwulan=q) for q in QUARTERS],
         )
     return charts
 
@@ -154,21 +155,17 @@ def home(request):
     }
     if programme and user.has_perm("coaching.view_programme"):
         context.update(_programme_dashboard(programme, user))
-    is_pendamping = user.has_perm("coaching.add_coachingsession") and not user.has_perm(
-        "coaching.record_for_any_business"
-    )
-    if programme and is_pendamping:
+    if programme and coaching_permissions.is_field_coach(user):
         # A pendamping's own work comes first: their businesses and their latest sessions.
-        mine = coaching.cohort(programme).filter(pendamping=user).exclude(status=Enrolment.Status.WITHDRAWN)
-        context["my_enrolments"] = coaching.with_verdicts(mine)
-        context["my_sessions"] = coaching.session_list().filter(pendamping=user)[:5]
+        context["my_enrolments"] = coaching.with_verdicts(coaching.pendamping_cohort(programme, user))
+        context["my_sessions"] = coaching.pendamping_sessions(user)[:5]
     return render(request, "dashboard/home.html", context)
 
 
 @permission_required("registry.view_business", raise_exception=True)
 def business_detail(request, pk):
-    business = get_object_or_404(registry.business_list(), pk=pk)
-    timeline = registry.business_timeline(business, show_nik=request.user.has_perm("registry.view_nik"))
+    business = registry_permissions.get_business_for_user(request.user, pk)
+    timeline = registry.business_timeline(business, show_nik=registry_permissions.may_see_nik(request.user))
     attendances, hours = [], 0
     if request.user.has_perm("coaching.view_coachingsession"):
         attendances, hours = coaching.business_attendances(business)
@@ -181,7 +178,7 @@ def business_detail(request, pk):
             "decision": business.size_decision,
             "timeline": coaching.sort_timeline(timeline),
             "kbli_title": registry.kbli_title(business.kbli_code),
-            "enrolments": business.enrolments.select_related("programme", "pendamping"),
+            "enrolments": coaching.business_enrolments(business),
             "attendances": attendances,
             "hours": hours,
         },
@@ -226,10 +223,8 @@ def kecamatan_detail(request, pk):
         context["coverage"] = next(
             row for row in coaching.coverage(programme) if row.kecamatan.pk == kecamatan.pk
         )
-        context["members"] = coaching.with_verdicts(
-            coaching.cohort(programme).filter(coaching.STILL_IN_COHORT, business__kecamatan=kecamatan)
-        )
-        context["sessions"] = coaching.session_list().filter(programme=programme, kecamatan=kecamatan)
+        context["members"] = coaching.with_verdicts(coaching.kecamatan_cohort(programme, kecamatan))
+        context["sessions"] = coaching.kecamatan_sessions(programme, kecamatan)
         if user.has_perm("coaching.view_expenditure"):
             spending = coaching.kecamatan_spending(programme, kecamatan)
             context["spending"] = spending

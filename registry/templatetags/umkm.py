@@ -1,6 +1,7 @@
 from django import template
 
 from registry import formatting
+from registry.permissions import may_see_nik
 
 register = template.Library()
 
@@ -22,7 +23,7 @@ def persen_dari(part, whole) -> str:
 def nik(context, value):
     """The NIK whole for those allowed to see it, masked for everyone else."""
     user = context["request"].user
-    if value and user.has_perm("registry.view_nik"):
+    if value and may_see_nik(user):
         return value
     return formatting.mask_nik(value)
 

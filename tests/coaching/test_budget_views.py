@@ -393,8 +393,8 @@ def test_an_admin_deletes_spending_with_a_reason_and_it_leaves_the_totals(client
     [
         ("", ["Konsumsi fasilitasi NIB Karanggayam", "Honor narasumber kelas pemasaran",
               "Konsumsi klinik UMKM"], 6_700_000),
-        ("quarter=1", ["Konsumsi klinik UMKM"], 1_200_000),
-        ("quarter=2", ["Konsumsi fasilitasi NIB Karanggayam", "Honor narasumber kelas pemasaran"], 5_500_000),
+        ("triwulan=1", ["Konsumsi klinik UMKM"], 1_200_000),
+        ("triwulan=2", ["Konsumsi fasilitasi NIB Karanggayam", "Honor narasumber kelas pemasaran"], 5_500_000),
         ("no_receipt=on", ["Konsumsi klinik UMKM"], 1_200_000),
         ("q=0101", ["Honor narasumber kelas pemasaran"], 2_500_000),
         ("category=narasumber", ["Honor narasumber kelas pemasaran"], 2_500_000),
@@ -414,7 +414,7 @@ def test_the_spending_list_filters_and_totals_what_it_shows(client_for, books, q
 def test_the_spending_list_filters_by_line(client_for, books):
     url = reverse("coaching:expenditure_list", args=[books["programme"].pk])
 
-    response = client_for("staf").get(f"{url}?budget_line={books['meals'].pk}")
+    response = client_for("staf").get(f"{url}?mata_anggaran={books['meals'].pk}")
 
     assert response.context["total"] == 4_200_000
     assert response.context["page"].paginator.count == 2
@@ -482,6 +482,6 @@ def test_the_ceiling_cannot_be_edited_below_the_lines(client_for, books):
 def test_clearing_the_spending_filter_leads_back_to_the_whole_list(client_for, books):
     url = reverse("coaching:expenditure_list", args=[books["programme"].pk])
 
-    response = client_for("staf").get(f"{url}?quarter=2&no_receipt=on")
+    response = client_for("staf").get(f"{url}?triwulan=2&no_receipt=on")
 
     assert f'href="{url}">Hapus saringan</a>' in text_of(response)

@@ -317,7 +317,7 @@ def test_kecamatan_without_a_session_this_quarter_are_listed_with_their_plan(
     page = response.content.decode()
     assert "Triwulan III 2024 (1 Juli 2024 – 30 September 2024), triwulan yang sedang berjalan" in page
     assert f'href="{reverse("coaching:session_create", args=[programme.pk])}"' in page
-    sessions_there = f"{reverse('coaching:session_list')}?programme={programme.pk}&amp;kecamatan={wlingi.pk}"
+    sessions_there = f"{reverse('coaching:session_list')}?program={programme.pk}&amp;kecamatan={wlingi.pk}"
     assert f'href="{sessions_there}"' in page
 
 

@@ -259,13 +259,13 @@ SESSION_EXPORT = reverse("coaching:session_export")
 
 @pytest.mark.parametrize(
     "params",
-    [{}, {"kecamatan": "Wonodadi"}, {"programme": True}, {"topic": "digital"}, {"held_from": "2024-06-01"}],
+    [{}, {"kecamatan": "Wonodadi"}, {"program": True}, {"topic": "digital"}, {"held_from": "2024-06-01"}],
 )
 def test_the_session_export_holds_exactly_the_rows_of_the_session_filter(client_for, data, params):
     if "kecamatan" in params:
         params = {"kecamatan": Kecamatan.objects.get(name="Wonodadi").pk}
-    if "programme" in params:
-        params = {"programme": data.programme.pk}
+    if "program" in params:
+        params = {"program": data.programme.pk}
     if "topic" in params:
         params = {"topic": Topic.objects.get(slug="digital").pk}
     client = client_for("pendamping")
@@ -281,7 +281,7 @@ def test_the_session_export_holds_exactly_the_rows_of_the_session_filter(client_
 
 def test_the_session_export_joins_topics_and_counts_attendees(client_for, data):
     client = client_for("staf")
-    params = {"programme": data.programme.pk}
+    params = {"program": data.programme.pk}
 
     rows = rows_by_header(read_csv(get_export(client, SESSION_EXPORT, "csv", params)))
     sheet = read_xlsx(get_export(client, SESSION_EXPORT, "xlsx", params))
@@ -352,16 +352,16 @@ def test_a_formula_in_a_spending_description_is_text_and_the_amounts_are_numbers
     "params",
     [
         {},
-        {"quarter": "2"},
+        {"triwulan": "2"},
         {"no_receipt": "on"},
-        {"budget_line": "speakers"},
+        {"mata_anggaran": "speakers"},
         {"q": "SUM"},
         {"spent_to": "2024-05-31"},
     ],
 )
 def test_the_spending_export_holds_exactly_the_rows_of_the_spending_filter(client_for, data, params):
-    if "budget_line" in params:
-        params = {"budget_line": data.speakers.pk}
+    if "mata_anggaran" in params:
+        params = {"mata_anggaran": data.speakers.pk}
     listed, export = spending_urls(data.programme)
     client = client_for("pimpinan")
     page = client.get(listed, params).context

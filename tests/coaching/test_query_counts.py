@@ -366,7 +366,7 @@ def test_the_spending_list_query_count_does_not_grow_with_spending(
     # the paginator, 8 the page of spending with line, programme, session, kecamatan, drive and who
     # recorded it joined, 9 the total of the filter, 10 the spending deleted from the programme.
     with django_assert_max_num_queries(10):
-        response = reader.get(f"{url}?quarter=1")
+        response = reader.get(f"{url}?triwulan=1")
 
     assert response.context["page"].paginator.count > 0
 

@@ -150,7 +150,7 @@ def test_dashboard_coverage_and_lists_give_the_same_figures(client_for, staf):
     cohort_url = reverse("coaching:cohort", args=[programme.pk])
     sessions_url = reverse("coaching:session_list")
     assert list_count(client, f"{cohort_url}?status=naik_kelas") == physical.verified
-    assert list_count(client, f"{sessions_url}?programme={programme.pk}") == physical.sessions
+    assert list_count(client, f"{sessions_url}?program={programme.pk}") == physical.sessions
     assert list_count(client, f"{cohort_url}?status=binaan") == totals.cohort == 6
 
     # Each kecamatan: the map's value, the coverage row, the kecamatan page and the session list.
@@ -167,7 +167,7 @@ def test_dashboard_coverage_and_lists_give_the_same_figures(client_for, staf):
         assert page.context["coverage"].held == held
         assert len(page.context["sessions"]) == held
         assert len(page.context["members"]) == cohort
-        url = f"{sessions_url}?programme={programme.pk}&kecamatan={kecamatan.pk}"
+        url = f"{sessions_url}?program={programme.pk}&kecamatan={kecamatan.pk}"
         assert list_count(client, url) == held
         assert list_count(client, f"{cohort_url}?status=binaan&kecamatan={kecamatan.pk}") == cohort
 

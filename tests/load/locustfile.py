@@ -144,7 +144,7 @@ class Staf(Person):
 
     @task(2)
     def sessions(self):
-        self.page("/sesi/?programme=2", "session list")
+        self.page("/sesi/?program=2", "session list")
 
     @task(1)
     def cohort(self):

@@ -1,0 +1,92 @@
+"""The coaching pages, one module per concern; re-exported here for coaching/urls.py."""
+
+from .associations import association_add_members, association_create, association_detail, association_list
+from .budget import (
+    budget,
+    budget_line_create,
+    budget_line_edit,
+    expenditure_create,
+    expenditure_delete,
+    expenditure_detail,
+    expenditure_edit,
+    expenditure_export,
+    expenditure_list,
+)
+from .cohort import candidate_list, cohort, cohort_export, enrol, my_businesses
+from .data_to_fix import data_to_fix
+from .enrolments import (
+    assessment_create,
+    enrolment_detail,
+    enrolment_evidence,
+    enrolment_membership,
+    enrolment_pendamping,
+    enrolment_unverify,
+    enrolment_verify,
+    enrolment_withdraw,
+)
+from .events import event_add_participants, event_create, event_detail, event_edit, event_list, event_outcome
+from .programmes import programme_create, programme_detail, programme_edit, programme_list, programme_plan
+from .realisation import quarterly_report, realisation
+from .sessions import (
+    my_sessions,
+    session_add_attendees,
+    session_create,
+    session_create_current,
+    session_detail,
+    session_edit,
+    session_export,
+    session_list,
+    session_remove_attendee,
+)
+
+__all__ = [
+    "programme_list",
+    "programme_detail",
+    "programme_create",
+    "programme_edit",
+    "programme_plan",
+    "cohort",
+    "my_businesses",
+    "enrol",
+    "candidate_list",
+    "cohort_export",
+    "enrolment_detail",
+    "enrolment_pendamping",
+    "enrolment_withdraw",
+    "enrolment_verify",
+    "enrolment_unverify",
+    "enrolment_evidence",
+    "enrolment_membership",
+    "assessment_create",
+    "session_list",
+    "my_sessions",
+    "session_create_current",
+    "session_create",
+    "session_detail",
+    "session_edit",
+    "session_add_attendees",
+    "session_remove_attendee",
+    "session_export",
+    "event_list",
+    "event_create",
+    "event_edit",
+    "event_detail",
+    "event_add_participants",
+    "event_outcome",
+    "association_list",
+    "association_create",
+    "association_detail",
+    "association_add_members",
+    "budget",
+    "budget_line_create",
+    "budget_line_edit",
+    "expenditure_list",
+    "expenditure_create",
+    "expenditure_detail",
+    "expenditure_edit",
+    "expenditure_delete",
+    "expenditure_export",
+    "realisation",
+    "quarterly_report",
+    "data_to_fix",
+]
