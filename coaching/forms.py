@@ -19,6 +19,7 @@ from .models import (
     Programme,
     Topic,
 )
+from .permissions import records_for_any_business
 from .periods import QUARTERS, quarter_of
 from .selectors import budget_lines, pendamping_list
 
@@ -225,7 +226,7 @@ class SessionForm(ModelFieldsMixin, VersionMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["hours"].initial = self.instance.duration_minutes / 60
         use_desa_select(self.fields["desa"], empty_label="(pilih desa)")
-        may_pick_pendamping = user.has_perm("coaching.record_for_any_business")
+        may_pick_pendamping = records_for_any_business(user)
         if not may_pick_pendamping:
             del self.fields["pendamping"]
         # The attendee checkboxes are drawn by the template, grouped by kecamatan.

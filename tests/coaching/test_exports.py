@@ -479,7 +479,7 @@ def test_the_coaching_exports_query_counts_do_not_grow_with_the_rows(
     # event and recorder joined.
     with django_assert_num_queries(queries):
         spending_body = b"".join(
-            get_export(client, spending, export_format, {"budget_line": data.meals.pk}).streaming_content
+            get_export(client, spending, export_format, {"mata_anggaran": data.meals.pk}).streaming_content
         )
 
     # In Srengat: the formula-named business, the withdrawn one, the verified one and the extra ones.
