@@ -19,8 +19,8 @@ from .models import (
     Programme,
     Topic,
 )
-from .permissions import records_for_any_business
 from .periods import QUARTERS, quarter_of
+from .permissions import records_for_any_business
 from .selectors import budget_lines, pendamping_list
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
