@@ -42,18 +42,6 @@ from .cohort import (
     with_verdicts,
 )
 from .coverage import COVERAGE_SUMS, CoverageTotals, KecamatanCoverage, coverage, coverage_totals
-from .data_to_fix import (
-    FIX_ROWS_SHOWN,
-    NOT_VISITED_DAYS,
-    DataToFix,
-    FixList,
-    data_to_fix,
-    enrolments_not_visited,
-    enrolments_without_baseline,
-    kecamatan_without_session,
-    sessions_without_attendance,
-    spending_without_receipt,
-)
 from .events import (
     FunnelStep,
     association_list,
@@ -67,6 +55,18 @@ from .events import (
     event_participants,
     participant_list,
     programme_events,
+)
+from .fixes import (
+    FIX_ROWS_SHOWN,
+    NOT_VISITED_DAYS,
+    DataToFix,
+    FixList,
+    data_to_fix,
+    enrolments_not_visited,
+    enrolments_without_baseline,
+    kecamatan_without_session,
+    sessions_without_attendance,
+    spending_without_receipt,
 )
 from .programmes import (
     MonthFigure,

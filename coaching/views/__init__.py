@@ -13,7 +13,6 @@ from .budget import (
     expenditure_list,
 )
 from .cohort import candidate_list, cohort, cohort_export, enrol, my_businesses
-from .data_to_fix import data_to_fix
 from .enrolments import (
     assessment_create,
     enrolment_detail,
@@ -25,6 +24,7 @@ from .enrolments import (
     enrolment_withdraw,
 )
 from .events import event_add_participants, event_create, event_detail, event_edit, event_list, event_outcome
+from .fixes import data_to_fix
 from .programmes import programme_create, programme_detail, programme_edit, programme_list, programme_plan
 from .realisation import quarterly_report, realisation
 from .sessions import (

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from coaching import selectors
 from coaching.models import Assessment, Attendance, CoachingSession, Enrolment, KecamatanPlan
+from coaching.selectors import fixes
 from registry.models import Kecamatan
 from tests.factories import (
     AssessmentFactory,
@@ -379,7 +380,7 @@ def test_the_summary_counts_every_list_and_links_to_it(staf_client, programme):
 
 
 def test_a_long_list_shows_its_first_rows_and_says_how_many_more(staf_client, programme, monkeypatch):
-    monkeypatch.setattr(selectors, "FIX_ROWS_SHOWN", 2)
+    monkeypatch.setattr(fixes, "FIX_ROWS_SHOWN", 2)
     for _ in range(5):
         CoachingSessionFactory(programme=programme)
 
