@@ -9,9 +9,9 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import override_settings
 
-from registry.demo import top_up_registry
+from demo import bench
+from demo.registry import top_up_registry
 from registry.models import Business, Kecamatan, Sector
-from umkm_blitar import bench
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,10 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from coaching.demo import seed_programmes
 from coaching.models import Programme
 from coaching.selectors import programme_progress
-from registry.demo import DEFAULT_BUSINESSES, seed_registry
+from demo.programme import seed_programmes
+from demo.registry import DEFAULT_BUSINESSES, seed_registry
 from registry.models import Business
 from registry.roles import ADMIN, PENDAMPING, PIMPINAN, STAF
 from registry.services import user_create_with_role

@@ -18,15 +18,9 @@ from django.db.models import Count
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from registry.formatting import MONTHS, rupiah, tanggal
-from registry.models import Business, Desa, Kecamatan, Sector
-from registry.roles import PENDAMPING
-from registry.services import business_update, user_create_with_role
-from registry.sizes import decide_size_class
-
-from . import rules, selectors, services
-from .indicators import INDICATORS
-from .models import (
+from coaching import rules, selectors, services
+from coaching.indicators import INDICATORS
+from coaching.models import (
     Assessment,
     Association,
     Attendance,
@@ -40,7 +34,12 @@ from .models import (
     Programme,
     Topic,
 )
-from .periods import QUARTER_NUMERALS, QUARTERS, quarter_bounds, quarter_of
+from coaching.periods import QUARTER_NUMERALS, QUARTERS, quarter_bounds, quarter_of
+from registry.formatting import MONTHS, rupiah, tanggal
+from registry.models import Business, Desa, Kecamatan, Sector
+from registry.roles import PENDAMPING
+from registry.services import business_update, user_create_with_role
+from registry.sizes import decide_size_class
 
 User = get_user_model()
 

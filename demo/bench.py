@@ -29,7 +29,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from registry.demo import BATCH_SIZE, DEFAULT_BUSINESSES, top_up_registry
+from demo.registry import BATCH_SIZE, DEFAULT_BUSINESSES, top_up_registry
 from registry.models import Business, Kecamatan, Sector
 
 SEED = 2024
