@@ -26,7 +26,7 @@ from coaching.models import (
     Programme,
 )
 from coaching.periods import QUARTERS
-from demo.programme import PENDAMPING_AREAS
+from demo.people import PENDAMPING_AREAS
 from registry.models import Business, Kecamatan
 from registry.roles import role_of
 from registry.sizes import decide_size_class

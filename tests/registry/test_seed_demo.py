@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from demo.management.commands import seed_demo
-from demo.management.commands.seed_demo import DEMO_USERS
+from demo.people import DEMO_USERS
 from demo.registry import build_businesses
 from registry.models import Business, Desa
 from registry.roles import role_of
