@@ -76,9 +76,9 @@ class FatesMixin:
                 waiting -= 1
         for member in self.members:
             if member.fate in (STEADY, WITHDRAWN):
-                member.follow_ups = self._regular_follow_ups(member, before=member.withdrawn_on)
+                member.follow_ups = self._regular_follow_ups(before=member.withdrawn_on)
 
-    def _regular_follow_ups(self, member, *, before=None, around=None) -> list[datetime.date]:
+    def _regular_follow_ups(self, *, before=None, around=None) -> list[datetime.date]:
         """A mid-year and an October–November follow-up, unless too close to another or in the future."""
         rng, year = self.rng, self.spec.year
         days = [
@@ -111,7 +111,7 @@ class FatesMixin:
             min(verified_on - datetime.timedelta(days=3), self.last_day),
         )
         member.fate, member.verified_on, member.qualifies_on = VERIFIED, verified_on, qualifies_on
-        member.follow_ups = sorted([qualifies_on, *self._regular_follow_ups(member, around=qualifies_on)])
+        member.follow_ups = sorted([qualifies_on, *self._regular_follow_ups(around=qualifies_on)])
 
     def _waiting(self, member: Member) -> bool:
         """Make the member a candidate in the last weeks, if its baseline is old enough; say whether."""
@@ -122,7 +122,7 @@ class FatesMixin:
             return False
         member.fate = WAITING
         member.qualifies_on = random_day(self.rng, start, self.last_day)
-        regular = self._regular_follow_ups(member, before=member.qualifies_on, around=member.qualifies_on)
+        regular = self._regular_follow_ups(before=member.qualifies_on, around=member.qualifies_on)
         member.follow_ups = sorted([*regular, member.qualifies_on])
         return True
 

@@ -22,9 +22,9 @@ class HistoryMixin:
     def _backdate_history(self) -> None:
         programme = self.programme
         by_business = {member.business.pk: member for member in self.members}
-        backdate(Programme.history.filter(id=programme.pk), lambda row: at_hour(programme.starts_on, 8))
+        backdate(Programme.history.filter(id=programme.pk), lambda _row: at_hour(programme.starts_on, 8))
         backdate(
-            BudgetLine.history.filter(programme_id=programme.pk), lambda row: at_hour(programme.starts_on, 9)
+            BudgetLine.history.filter(programme_id=programme.pk), lambda _row: at_hour(programme.starts_on, 9)
         )
 
         def enrolment_day(row):
