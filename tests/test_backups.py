@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-from registry.demo import DEFAULT_BUSINESSES
+from demo.registry import DEFAULT_BUSINESSES
 from tests.factories import BusinessFactory
 from umkm_blitar import backups
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "registry",
     "coaching",
     "umkm_blitar",
+    "demo",
 ]
 
 MIDDLEWARE = [

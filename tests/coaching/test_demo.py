@@ -13,7 +13,6 @@ from django.test import override_settings
 from django.utils import timezone
 
 from coaching import selectors
-from coaching.demo import PENDAMPING_AREAS
 from coaching.models import (
     Assessment,
     Attendance,
@@ -27,6 +26,7 @@ from coaching.models import (
     Programme,
 )
 from coaching.periods import QUARTERS
+from demo.people import PENDAMPING_AREAS
 from registry.models import Business, Kecamatan
 from registry.roles import role_of
 from registry.sizes import decide_size_class

@@ -7,11 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 
-from registry.demo import top_up_registry
+from demo import bench
+from demo.registry import top_up_registry
 from registry.models import Business, Kecamatan, Sector
-from umkm_blitar import bench
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +248,40 @@ def test_targets_are_judged_on_postgresql_only_and_by_the_size_of_the_registry()
     assert verdicts[("home: median", "≤ 1000 ms (N = 1.000.000)")] is True
     assert verdicts[("registry_list: median", "≤ 300 ms (N = 1.000.000)")] is False
     assert not any(label == "registry_search: median" for label, _ in verdicts)
+
+
+# As in production (DJANGO_HTTPS on): a request over plain HTTP gets only a 301 to https.
+HTTPS_SETTINGS = {
+    "SECURE_SSL_REDIRECT": True,
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+    "SECURE_HSTS_SECONDS": 31_536_000,
+}
+
+
+def test_with_https_on_every_page_is_measured_not_its_redirect(tmp_path):
+    seed()
+
+    with override_settings(**HTTPS_SETTINGS):
+        report, output = run_bench(tmp_path)
+
+    pages = {page["name"]: page for page in report["pages"]}
+    for name in WORKING_PAGES:
+        page = pages[name]
+        assert page["status"] == 200 and not page["error"], page
+        assert 0 < page["median_ms"] <= page["p95_ms"], page
+        assert page["queries"] > 0, page
+    assert report["floor"]["median_ms"] > 0 and report["home_over_floor"]
+    assert "HTTP 301" not in output
+
+
+def test_with_https_on_a_page_asked_over_plain_http_is_an_error_not_a_figure(admin_user):
+    client = Client(raise_request_exception=False)
+    client.force_login(admin_user)
+
+    with override_settings(**HTTPS_SETTINGS):
+        result = bench.measure_page(client, bench.PAGES[0], bench.pick_sample(), repeat=2)
+
+    assert result.status == 301
+    assert result.error == "HTTP 301 ke https://testserver/"
+    assert result.median_ms is None and result.p95_ms is None and result.queries is None

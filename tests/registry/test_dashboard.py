@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.registry import seed_registry
 from registry import selectors
-from registry.demo import seed_registry
 from registry.models import Business, Desa, Kecamatan, Sector
 from tests.factories import BusinessFactory
 

@@ -10,9 +10,9 @@ from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
 
-from coaching.management.commands import seed_demo
-from coaching.management.commands.seed_demo import DEMO_USERS
-from registry.demo import build_businesses
+from demo.management.commands import seed_demo
+from demo.people import DEMO_USERS
+from demo.registry import build_businesses
 from registry.models import Business, Desa
 from registry.roles import role_of
 from registry.sizes import decide_size_class

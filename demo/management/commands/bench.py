@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.demo import DEFAULT_BUSINESSES
-from umkm_blitar import bench
+from demo import bench
+from demo.registry import DEFAULT_BUSINESSES
 
 
 class Command(BaseCommand):

@@ -3,21 +3,12 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from coaching.demo import seed_programmes
 from coaching.models import Programme
 from coaching.selectors import programme_progress
-from registry.demo import DEFAULT_BUSINESSES, seed_registry
+from demo.people import DEMO_USERS, demo_users_create
+from demo.programme import seed_programmes
+from demo.registry import DEFAULT_BUSINESSES, seed_registry
 from registry.models import Business
-from registry.roles import ADMIN, PENDAMPING, PIMPINAN, STAF
-from registry.services import user_create_with_role
-
-# One login per role for trying the app out. Never use these on a real server.
-DEMO_USERS = [
-    ("admin", ADMIN, "Admin Data Dinkop", "demo-admin-blitar"),
-    ("staf", STAF, "Siti Aminah", "demo-staf-blitar"),
-    ("pendamping", PENDAMPING, "Bagus Prasetyo", "demo-pendamping-blitar"),
-    ("pimpinan", PIMPINAN, "Kepala Dinas", "demo-pimpinan-blitar"),
-]
 
 
 class Command(BaseCommand):
@@ -28,10 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2024)
 
     def handle(self, *args, **options):
-        User = get_user_model()
-        for username, role, name, password in DEMO_USERS:
-            if not User.objects.filter(username=username).exists():
-                user_create_with_role(username=username, password=password, role=role, full_name=name)
+        demo_users_create()
 
         if Business.objects.exists():
             self.stdout.write("Registri sudah berisi data; data demo tidak ditambahkan lagi.")
@@ -40,7 +28,7 @@ class Command(BaseCommand):
             created = seed_registry(
                 total=options["businesses"],
                 seed=options["seed"],
-                user=User.objects.get(username="admin"),
+                user=get_user_model().objects.get(username="admin"),
             )
             elapsed = time.monotonic() - started
             self.stdout.write(f"{created} usaha demo dibuat dalam {elapsed:.1f} detik.")

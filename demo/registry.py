@@ -16,8 +16,8 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from .kbli import SECTOR_KBLI_PREFIXES
-from .models import Business, Desa, KbliCode, Sector
+from registry.kbli import SECTOR_KBLI_PREFIXES
+from registry.models import Business, Desa, KbliCode, Sector
 
 DEFAULT_BUSINESSES = 34_675  # registry size at the end of 2023 (DESIGN.md §1)
 BATCH_SIZE = 5000  # rows built and inserted at a time
