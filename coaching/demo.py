@@ -41,6 +41,7 @@ from .models import (
     Topic,
 )
 from .periods import QUARTER_NUMERALS, QUARTERS, quarter_bounds, quarter_of
+from .verdicts import store_verdicts
 
 User = get_user_model()
 
@@ -348,6 +349,7 @@ class _ProgrammeBuilder:
         self._verify()
         # Coaching goes on after a business moved up; those follow-ups are written after its verification.
         bulk_create_with_history(after_verification, Assessment, batch_size=500)
+        store_verdicts(self.programme.enrolments.all())
         if spec.year == 2024:
             self._expo()
         self._memberships()

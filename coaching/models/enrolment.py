@@ -54,8 +54,13 @@ class Enrolment(models.Model):
     # What the rule found when the candidate was verified, kept as written then.
     verified_criteria = models.TextField("kriteria yang terpenuhi", blank=True)
     evidence = models.FileField("bukti", upload_to="bukti-naik-kelas/%Y/", blank=True)
+    # The naik-kelas rule's verdict on the latest assessment against the baseline, kept so that counting
+    # and listing candidates is a query. Written by coaching.verdicts whenever an assessment or the
+    # programme's rule settings change; derived, so left out of the history.
+    is_candidate = models.BooleanField("kandidat naik kelas", default=False, editable=False)
+    candidate_criteria = models.TextField("kriteria kandidat", blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_candidate", "candidate_criteria"])
 
     class Meta:
         ordering = ["business__name", "id"]
@@ -72,7 +77,15 @@ class Enrolment(models.Model):
                 name="naik_kelas_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["programme", "status"]), models.Index(fields=["pendamping"])]
+        indexes = [
+            models.Index(fields=["programme", "status"]),
+            models.Index(fields=["pendamping"]),
+            models.Index(
+                fields=["programme"],
+                condition=Q(is_candidate=True, status="aktif"),
+                name="candidates_waiting",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.business} ({self.programme})"

@@ -108,6 +108,8 @@ class Association(models.Model):
     contact = models.CharField("ketua/kontak", max_length=200, blank=True)
     notes = models.TextField("catatan", blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = "asosiasi"

@@ -80,6 +80,8 @@ class KecamatanPlan(models.Model):
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+")
     planned_sessions = models.PositiveSmallIntegerField("rencana sesi", default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["kecamatan__name"]
         verbose_name = "rencana sesi per kecamatan"
