@@ -10,6 +10,18 @@ from .sessions import Attendance, CoachingSession, Topic
 from .events import OUTCOME_ORDER, Association, Event, EventParticipant, Membership
 from .budget import BudgetLine, Expenditure
 
+from . import budget, enrolment, events, programme, sessions
+
+# django-simple-history names a historical model's module after the app ("coaching") when its model
+# lives in a submodule, where nothing can import it from (the shell's automatic imports, pickling).
+# They belong here, beside the models they record.
+for _module in (programme, enrolment, sessions, events, budget):
+    for _name, _value in vars(_module).copy().items():
+        if _name.startswith("Historical"):
+            _value.__module__ = __name__
+            globals()[_name] = _value
+del _module, _name, _value
+
 __all__ = [
     "OUTCOME_ORDER",
     "Assessment",
