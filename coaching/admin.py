@@ -17,6 +17,7 @@ from .models import (
     Programme,
     Topic,
 )
+from .verdicts import store_verdicts
 
 
 class KecamatanPlanInline(admin.TabularInline):
@@ -32,6 +33,18 @@ class ProgrammeAdmin(HistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The ceiling changes through the app, which refuses one below the budget lines' allocations.
         return ["budget_ceiling"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The rule's settings may have changed: the cohort's stored verdicts follow them.
+        store_verdicts(obj.enrolments.all())
+
+
+@admin.register(KecamatanPlan)
+class KecamatanPlanAdmin(HistoryAdmin):
+    list_display = ["programme", "kecamatan", "planned_sessions"]
+    list_filter = ["programme"]
+    list_select_related = ["programme", "kecamatan"]
 
 
 @admin.register(Enrolment)
@@ -49,6 +62,20 @@ class AssessmentAdmin(HistoryAdmin):
     list_filter = ["kind", "enrolment__programme"]
     list_select_related = ["enrolment__business", "enrolment__programme"]
     raw_id_fields = ["enrolment"]
+
+    # What the rule reads changed: the enrolment's stored verdict follows it, as the services do.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        store_verdicts(Enrolment.objects.filter(pk=obj.enrolment_id))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        store_verdicts(Enrolment.objects.filter(pk=obj.enrolment_id))
+
+    def delete_queryset(self, request, queryset):
+        enrolment_ids = list(queryset.values_list("enrolment_id", flat=True))
+        super().delete_queryset(request, queryset)
+        store_verdicts(Enrolment.objects.filter(pk__in=enrolment_ids))
 
 
 class AttendanceInline(admin.TabularInline):
@@ -85,7 +112,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Association)
-class AssociationAdmin(admin.ModelAdmin):
+class AssociationAdmin(HistoryAdmin):
     list_display = ["name", "sector", "contact"]
     inlines = [MembershipInline]
 

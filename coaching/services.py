@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from registry.formatting import rupiah, tanggal
 from registry.models import Business, Kecamatan
@@ -31,6 +32,7 @@ from .models import (
 )
 from .permissions import may_record_for
 from .selectors import enrolment_verdict
+from .verdicts import store_verdicts
 
 
 def even_plan(total: int, kecamatan_ids: list[int]) -> dict[int, int]:
@@ -47,9 +49,14 @@ def programme_create(*, user, fields: dict, planned_sessions_total: int) -> Prog
     programme = save_with_history(Programme(**fields), user=user, change_reason="Program dibuat")
     kecamatan_ids = list(Kecamatan.objects.order_by("name").values_list("id", flat=True))
     plan = even_plan(planned_sessions_total, kecamatan_ids)
-    KecamatanPlan.objects.bulk_create(
-        KecamatanPlan(programme=programme, kecamatan_id=pk, planned_sessions=count)
-        for pk, count in plan.items()
+    bulk_create_with_history(
+        [
+            KecamatanPlan(programme=programme, kecamatan_id=pk, planned_sessions=count)
+            for pk, count in plan.items()
+        ],
+        KecamatanPlan,
+        default_user=user,
+        default_change_reason="Rencana sesi dibuat bersama program",
     )
     return programme
 
@@ -57,6 +64,7 @@ def programme_create(*, user, fields: dict, planned_sessions_total: int) -> Prog
 @transaction.atomic
 def programme_update(*, programme: Programme, user, fields: dict) -> Programme:
     programme = _lock_programme(programme.pk)
+    rule_before = _rule_settings_of(programme)
     for name, value in fields.items():
         setattr(programme, name, value)
     allocated = _allocated(programme)
@@ -65,18 +73,33 @@ def programme_update(*, programme: Programme, user, fields: dict) -> Programme:
             {"budget_ceiling": f"Pagu tidak bisa di bawah jumlah pagu mata anggaran ({rupiah(allocated)}); "
              f"kurangi dulu pagu mata anggarannya."}
         )  # fmt: skip
-    return save_with_history(programme, user=user, change_reason="Data program diubah")
+    programme = save_with_history(programme, user=user, change_reason="Data program diubah")
+    if _rule_settings_of(programme) != rule_before:
+        store_verdicts(programme.enrolments.all())
+    return programme
+
+
+def _rule_settings_of(programme: Programme) -> tuple[int, int]:
+    return programme.min_new_indicators, programme.turnover_growth_percent
 
 
 @transaction.atomic
-def programme_set_plan(*, programme: Programme, planned: dict[int, int]) -> None:
+def programme_set_plan(*, programme: Programme, user, planned: dict[int, int]) -> None:
     """Set planned sessions per kecamatan id; every kecamatan keeps exactly one row."""
     if any(count < 0 for count in planned.values()):
         raise ValidationError("Rencana sesi tidak boleh negatif.")
-    for kecamatan_id, count in planned.items():
-        KecamatanPlan.objects.update_or_create(
-            programme=programme, kecamatan_id=kecamatan_id, defaults={"planned_sessions": count}
+    plans = {
+        plan.kecamatan_id: plan
+        for plan in KecamatanPlan.objects.select_for_update().filter(
+            programme=programme, kecamatan_id__in=planned
         )
+    }
+    for kecamatan_id, count in planned.items():
+        plan = plans.get(kecamatan_id) or KecamatanPlan(programme=programme, kecamatan_id=kecamatan_id)
+        if plan.pk is not None and plan.planned_sessions == count:
+            continue
+        plan.planned_sessions = count
+        save_with_history(plan, user=user, change_reason="Rencana sesi diubah")
 
 
 # --- cohort ----------------------------------------------------------------------------------
@@ -233,7 +256,9 @@ def assessment_record(*, enrolment: Enrolment, user, fields: dict) -> Assessment
                 {"assessed_on": f"Penilaian lanjutan tidak boleh sebelum penilaian awal ({first})."}
             )
         assessment.kind = Assessment.Kind.FOLLOW_UP
-    return save_with_history(assessment, user=user, change_reason=assessment.get_kind_display())
+    save_with_history(assessment, user=user, change_reason=assessment.get_kind_display())
+    store_verdicts(Enrolment.objects.filter(pk=enrolment.pk))
+    return assessment
 
 
 # --- sessions and attendance -----------------------------------------------------------------
@@ -430,7 +455,7 @@ def event_participant_set_outcome(
 
 @transaction.atomic
 def association_create(*, user, fields: dict) -> Association:
-    return save_with_history(Association(**fields))
+    return save_with_history(Association(**fields), user=user, change_reason="Asosiasi dibentuk")
 
 
 @transaction.atomic

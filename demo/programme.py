@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from coaching import services
 from coaching.models import Assessment, Programme
+from coaching.verdicts import store_verdicts
 from demo.assessments import AssessmentsMixin
 from demo.associations import MembershipsMixin
 from demo.budget import BudgetBuilder
@@ -118,6 +119,7 @@ class ProgrammeBuilder(
         self._verify()
         # Coaching goes on after a business moved up; those follow-ups are written after its verification.
         bulk_create_with_history(after_verification, Assessment, batch_size=500)
+        store_verdicts(self.programme.enrolments.all())
         if spec.year == 2024:
             self._expo()
         self._memberships()

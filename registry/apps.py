@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class RegistryConfig(AppConfig):
@@ -8,3 +9,7 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         from . import pagination  # noqa: F401 — connects the signal that makes kept counts stale
+        from .roles import apply_roles
+
+        # After every migrate (and test database set-up or flush), the groups hold the role table.
+        post_migrate.connect(apply_roles, sender=self, dispatch_uid="registry.roles.apply_roles")

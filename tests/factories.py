@@ -14,6 +14,7 @@ from coaching.models import (
     Expenditure,
     Programme,
 )
+from coaching.verdicts import store_verdicts
 from registry.models import Business, Desa, Kecamatan, Sector
 
 
@@ -91,6 +92,7 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Assessment
+        skip_postgeneration_save = True
 
     enrolment = factory.SubFactory(EnrolmentFactory)
     kind = Assessment.Kind.BASELINE
@@ -99,6 +101,12 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     capital = 25_000_000
     employees = 2
     recorded_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def stored_verdict(self, create, extracted, **kwargs):
+        """Keep the enrolment's stored verdict current, as assessment_record does."""
+        if create:
+            store_verdicts(Enrolment.objects.filter(pk=self.enrolment_id))
 
 
 class CoachingSessionFactory(factory.django.DjangoModelFactory):

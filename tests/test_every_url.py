@@ -306,7 +306,8 @@ ADMIN_MODELS = {
     "coaching_assessment": AdminModel("assessment", extra=HISTORY),
     "coaching_coachingsession": AdminModel("session", extra=HISTORY),
     "coaching_event": AdminModel("event", extra=HISTORY),
-    "coaching_association": AdminModel("association"),
+    "coaching_association": AdminModel("association", extra=HISTORY),
+    "coaching_kecamatanplan": AdminModel("kecamatan_plan", extra=HISTORY),
     "coaching_topic": AdminModel("topic"),
     "coaching_budgetline": AdminModel("budget_line", extra=HISTORY, get=READ_ONLY_GET, post=READ_ONLY_POST),
     "coaching_expenditure": AdminModel(
@@ -426,6 +427,9 @@ def build_world() -> dict:
         "event": event,
         "participant": participant,
         "association": AssociationFactory(name="Asosiasi Keripik Blitar"),
+        "kecamatan_plan": programme.kecamatan_plans.get_or_create(
+            kecamatan=Kecamatan.objects.get(name="Srengat")
+        )[0],
         "budget_line": budget_line,
         "expenditure": expenditure,
         "registry_import": registry_import,

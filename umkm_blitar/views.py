@@ -134,7 +134,7 @@ def _programme_dashboard(programme: Programme, user) -> dict:
         "totals": coaching.coverage_totals(rows),
         "realisation": realisation,
         "physical": realisation.physical,
-        "candidate_count": len(coaching.candidates(programme)),
+        "candidate_count": coaching.candidate_count(programme),
         "budget_note": f"Waktu berjalan {percent(pace.elapsed_percent)} · {pace.label}",
         "kecamatan_total": len(rows),
         "map": _coverage_map(programme, rows, by_share=False),

@@ -23,11 +23,13 @@ from .budget import (
     spending_total,
 )
 from .cohort import (
+    CANDIDATES_WAITING,
     ORDERED_ASSESSMENTS,
     STILL_IN_COHORT,
     business_enrolments,
     businesses_not_enrolled,
     businesses_picked,
+    candidate_count,
     candidates,
     cohort,
     cohort_by_sector,
@@ -95,6 +97,8 @@ from .sessions import (
 from .timeline import business_coaching_timeline, sort_timeline
 
 __all__ = [
+    "CANDIDATES_WAITING",
+    "candidate_count",
     "pendamping_list",
     "programme_list",
     "programme_current",

@@ -73,13 +73,18 @@ def with_verdicts(enrolments) -> list[Enrolment]:
     return rows
 
 
+# The rule's verdict is kept on the enrolment (coaching.verdicts), so finding candidates is a query.
+CANDIDATES_WAITING = Q(status=Enrolment.Status.ACTIVE, is_candidate=True)
+
+
 def candidates(programme: Programme) -> list[Enrolment]:
     """Active enrolments the rule makes candidates, waiting for a staf member to verify them."""
-    return [
-        e
-        for e in with_verdicts(cohort(programme).filter(status=Enrolment.Status.ACTIVE))
-        if e.verdict.is_candidate
-    ]
+    return with_verdicts(cohort(programme).filter(CANDIDATES_WAITING))
+
+
+def candidate_count(programme: Programme) -> int:
+    """How many active enrolments wait for verification: one count on the stored verdicts."""
+    return programme.enrolments.filter(CANDIDATES_WAITING).count()
 
 
 def pendamping_cohort(programme: Programme, pendamping) -> QuerySet[Enrolment]:

@@ -26,7 +26,7 @@ def programme_detail(request, pk):
             "programme": programme,
             "progress": selectors.programme_progress(programme),
             "plan_rows": selectors.coverage(programme),
-            "candidate_count": len(selectors.candidates(programme)),
+            "candidate_count": selectors.candidate_count(programme),
             "events": selectors.programme_events(programme)[:10],
             "pace": selectors.pace(programme, selectors.programme_spent(programme), timezone.localdate())
             if request.user.has_perm("coaching.view_expenditure")
@@ -81,7 +81,7 @@ def programme_plan(request, pk):
     plans = selectors.kecamatan_plans(programme)
     form = KecamatanPlanForm(request.POST or None, plans=plans)
     if request.method == "POST" and form.is_valid():
-        services.programme_set_plan(programme=programme, planned=form.planned)
+        services.programme_set_plan(programme=programme, user=request.user, planned=form.planned)
         messages.success(request, f"Rencana {sum(form.planned.values())} sesi di 22 kecamatan tersimpan.")
         return redirect(programme)
     return render(request, "coaching/programme_plan.html", {"form": form, "programme": programme})

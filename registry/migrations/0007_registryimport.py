@@ -2,36 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
-
-# The import log's rights: admin holds every registry right (0003); staf may read the log.
-ROLE_PERMISSIONS = {
-    "admin": ["view_registryimport", "add_registryimport", "change_registryimport", "delete_registryimport"],
-    "staf": ["view_registryimport"],
-}
-
-
-def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in ROLE_PERMISSIONS.items():
-        Group.objects.get(name=role).permissions.add(
-            *Permission.objects.filter(content_type__app_label="registry", codename__in=codenames)
-        )
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in ROLE_PERMISSIONS.items():
-        Group.objects.get(name=role).permissions.remove(
-            *Permission.objects.filter(content_type__app_label="registry", codename__in=codenames)
-        )
 
 
 class Migration(migrations.Migration):
@@ -108,5 +79,4 @@ class Migration(migrations.Migration):
                 "ordering": ["-created_at", "-id"],
             },
         ),
-        migrations.RunPython(grant, revoke),
     ]

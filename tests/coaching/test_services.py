@@ -902,7 +902,7 @@ def test_coverage_puts_the_worst_served_kecamatan_first(staf, srengat):
     programme = services.programme_create(user=staf, fields=programme_fields(), planned_sessions_total=44)
     bakung = Kecamatan.objects.get(name="Bakung")
     kanigoro = Kecamatan.objects.get(name="Kanigoro")
-    services.programme_set_plan(programme=programme, planned={bakung.pk: 5})
+    services.programme_set_plan(programme=programme, user=staf, planned={bakung.pk: 5})
     held_on = datetime.date(2025, 3, 5)
     CoachingSessionFactory.create_batch(3, programme=programme, held_on=held_on, kecamatan=srengat)
     CoachingSessionFactory(programme=programme, held_on=held_on, kecamatan=kanigoro)

@@ -296,7 +296,7 @@ HOME_QUERIES = (
     + 1  # the registry summary
     + 5  # the realisation: lines, spending by quarter, sessions, plans, verified
     + 1  # coverage: every kecamatan with its plan, sessions, attendances and cohort
-    + 2  # candidates: the cohort and its assessments
+    + 1  # candidates waiting for verification: one count (the verdict is stored on the enrolment)
     + 1  # verified naik kelas by month
     + 1  # cohort by sector
 )
