@@ -16,10 +16,10 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from registry import selectors as registry_selectors
-from registry.exports import MONEY_FORMAT, neutralise
 from registry.formatting import mask_nik, share_percent, tanggal
 from registry.models import Sector
 from registry.sizes import SIZE_CLASS_LABELS
+from registry.spreadsheets import MONEY_FORMAT, neutralise
 
 from . import selectors
 from .indicators import INDICATORS
