@@ -288,16 +288,14 @@ class SheetWriter:
         row += 1
         columns = list(enumerate(table.columns, table.first_column))
         wrapping = [(index, column) for index, column in enumerate(table.columns) if column.wrap]
+        # Each column's own format, looked up once: a list may have a million rows.
+        cells = [(col, column, self._format(column.kind, column)) for col, column in columns]
         for values in table.rows:
             if row_limit is not None and row >= row_limit:
                 raise TooManyRowsForXlsx
             if wrapping:
                 self._fit_row(row, wrapping, values)
-            for (col, column), value in zip(columns, values, strict=True):
-                kind = kind_of(value, column)
-                self.value(
-                    row, col, value, kind, self.look.cell(kind, wrap=column.wrap, centred=column.centred)
-                )
+            self._write_row(row, cells, values)
             row += 1
         last_row = max(row - 1, header_row)
         if table.totals is not None:
@@ -312,6 +310,17 @@ class SheetWriter:
         if freeze_columns is not None:
             self.worksheet.freeze_panes(header_row + 1, freeze_columns)
         return TablePlace(header_row=header_row, next_row=row, rows=last_row - header_row)
+
+    def _format(self, kind: str, column: Column):
+        return self.look.cell(kind, wrap=column.wrap, centred=column.centred)
+
+    def _write_row(self, row: int, cells: list, values: list) -> None:
+        for (col, column, cell_format), value in zip(cells, values, strict=True):
+            if isinstance(value, Cell) or (isinstance(value, str) and column.kind != TEXT):
+                kind = kind_of(value, column)
+                self.value(row, col, value, kind, self._format(kind, column))
+            else:
+                self.value(row, col, value, column.kind, cell_format)
 
     def _write_header(self, row: int, table: Table) -> None:
         height = self.look.header_height
