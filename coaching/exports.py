@@ -1,7 +1,7 @@
 """The coaching lists as spreadsheets: the cohort, the sessions and a programme's spending.
 
 Each exporter takes the list's own filtered queryset; the columns, the CSV and the xlsx writing are
-shared with the registry's export (registry/exports.py).
+shared with the registry's export (registry/exports.py, over registry/spreadsheets.py).
 """
 
 from collections import defaultdict
@@ -9,9 +9,6 @@ from collections import defaultdict
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from registry.exports import (
-    DATE,
-    MONEY,
-    NUMBER,
     Column,
     ListExporter,
     choice_label,
@@ -20,6 +17,7 @@ from registry.exports import (
     slug_for_file,
 )
 from registry.formatting import tanggal
+from registry.spreadsheets import DATE, MONEY, NUMBER
 
 from .models import Assessment, BudgetLine, CoachingSession, Enrolment, Programme
 

@@ -1,10 +1,11 @@
 """Writing lists out to spreadsheets: what every export shares.
 
 After pretix's `base/exporter.py`: one exporter class per list says what its columns are and
-yields its rows (header first) from a queryset; two shared writers turn those rows into a CSV that
-streams and an .xlsx written row by row. Neither holds the list in memory, so the whole registry
-(a million rows) goes out in bounded memory: the rows come from `.values()` with the joins in the
-one query, read through `.iterator(chunk_size=2000)` (a server-side cursor on PostgreSQL).
+yields its rows (header first) from a queryset; a CSV writer that streams and the project's one
+spreadsheet writer (registry.spreadsheets) turn those rows into files. Neither holds the list in
+memory, so the whole registry (a million rows) goes out in bounded memory: the rows come from
+`.values()` with the joins in the one query, read through `.iterator(chunk_size=2000)` (a
+server-side cursor on PostgreSQL).
 """
 
 import csv
@@ -15,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import xlsxwriter
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -24,31 +24,13 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
+from . import spreadsheets
 from .formatting import mask_nik, thousands
 from .models import Business
 from .sizes import SIZE_CLASS_LABELS
-
-# A cell that starts with one of these is read as a formula by Excel, LibreOffice and Google Sheets
-# (CSV injection): "=HYPERLINK(...)" in a business name must stay text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A text cell a spreadsheet will never run: a leading apostrophe before a formula's first sign.
-
-    Numbers, dates and empty values pass through untouched, so negative amounts stay numbers.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
+from .spreadsheets import DATE, MONEY, NUMBER, TEXT, TooManyRowsForXlsx, neutralise
 
 # --- columns and exporters -------------------------------------------------------------------
-
-TEXT = "text"
-NUMBER = "number"
-MONEY = "money"  # whole rupiah
-DATE = "date"
 
 
 @dataclass(frozen=True)
@@ -195,60 +177,21 @@ XLSX_MAX_ROWS = 1_048_576
 # xlsxwriter writes about 10.000 rows a second here: past this many the file would not be ready
 # within a web server's 30-second timeout, so the person is offered the CSV, which streams.
 XLSX_WEB_ROWS = 200_000
-# [$-421] is Indonesian: LibreOffice then groups digits with dots ("Rp 1.200.000") and writes month
-# names in Indonesian whatever the reader's own locale; Excel takes the grouping from the computer.
-MONEY_FORMAT = '[$-421]"Rp "#,##0'
-DATE_FORMAT = "[$-421]dd/mm/yyyy"
-
-
-class TooManyRowsForXlsx(Exception):
-    """More rows than an Excel sheet holds."""
 
 
 def write_xlsx(exporter: ListExporter, output) -> int:
     """Write the export to `output` as an .xlsx, row by row; returns the number of data rows.
 
-    constant_memory makes xlsxwriter flush each row to a temporary file as soon as the next one
-    starts, so memory does not grow with the rows. Text always goes through write_string — never the
-    generic write(), which turns "=..." into a formula — and through `neutralise`, so the apostrophe
-    is in the cell's value and the text stays harmless when it is copied out of the sheet again
-    (the same rule as the CSV).
+    The spreadsheet writer's list look works in constant memory: xlsxwriter flushes each row to a
+    temporary file as soon as the next one starts, so memory does not grow with the rows.
     """
-    workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
-    sheet = workbook.add_worksheet(exporter.title[:31])
-    header_format = workbook.add_format({"bold": True, "bg_color": "#E9ECEF", "bottom": 1, "text_wrap": True})
-    formats = {
-        MONEY: workbook.add_format({"num_format": MONEY_FORMAT}),
-        DATE: workbook.add_format({"num_format": DATE_FORMAT}),
-    }
-    columns = exporter.columns
-    for index, column in enumerate(columns):
-        sheet.set_column(index, index, column.width)
-    sheet.freeze_panes(1, 0)
-    # Room for a header wrapped over three lines ("Tanggal / masuk / registri"): with constant_memory
-    # the row cannot be fitted to its text afterwards.
-    sheet.set_row(0, 45)
-
     rows = exporter.rows()
-    for index, header in enumerate(next(rows)):
-        sheet.write_string(0, index, header, header_format)
-    row_number = 0
-    for row_number, row in enumerate(rows, 1):
-        if row_number >= XLSX_MAX_ROWS:
-            workbook.close()
-            raise TooManyRowsForXlsx
-        for index, (column, value) in enumerate(zip(columns, row, strict=True)):
-            if value is None or value == "":
-                continue
-            if column.kind == TEXT:
-                sheet.write_string(row_number, index, neutralise(str(value)))
-            elif column.kind == DATE:
-                sheet.write_datetime(row_number, index, value, formats[DATE])
-            else:
-                sheet.write_number(row_number, index, value, formats.get(column.kind))
-    sheet.autofilter(0, 0, row_number, len(columns) - 1)
-    workbook.close()
-    return row_number
+    next(rows)  # the header, which the writer takes from the columns
+    columns = [spreadsheets.Column(column.header, column.kind, column.width) for column in exporter.columns]
+    with spreadsheets.Spreadsheet(output) as spreadsheet:
+        sheet = spreadsheet.add_sheet(exporter.title[:31])
+        place = sheet.table(0, spreadsheets.Table(columns, rows), freeze_columns=0, row_limit=XLSX_MAX_ROWS)
+    return place.rows
 
 
 def xlsx_response(exporter: ListExporter) -> FileResponse:

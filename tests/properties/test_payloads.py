@@ -32,8 +32,8 @@ from coaching.models import (
     Topic,
 )
 from registry import services as registry_services
-from registry.exports import FORMULA_STARTS
 from registry.models import Business, Desa, KbliCode, Kecamatan, RegistryImport, Sector
+from registry.spreadsheets import FORMULA_STARTS
 
 from .support import FORMULAS, IMG, SCRIPT, is_history
 
