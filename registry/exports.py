@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from . import spreadsheets
 from .formatting import mask_nik, thousands
 from .models import Business
+from .permissions import may_see_nik
 from .sizes import SIZE_CLASS_LABELS
 from .spreadsheets import DATE, MONEY, NUMBER, TEXT, TooManyRowsForXlsx, neutralise
 
@@ -75,7 +76,7 @@ def person_name(prefix: str) -> tuple[tuple[str, ...], Callable[[dict], str | No
 
 def nik_column(field_name: str, *, user) -> Column:
     """NIK whole for those allowed to see it (admin, staf), masked for everyone else (UU 27/2022)."""
-    if user.has_perm("registry.view_nik"):
+    if may_see_nik(user):
         return Column("NIK pemilik", (field_name,), width=19)
     return Column(
         "NIK pemilik",
