@@ -25,7 +25,7 @@ class DesaSelect(forms.Select):
             option["attrs"]["data-kecamatan"] = self.kecamatan_of[key]
         return option
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(self, name, value, attrs=None, renderer=None):  # noqa: ARG002 (Widget.render's signature)
         # The same markup as Django's select template, written here: 248 desa through the option
         # template cost the registry list a third of its time.
         widget = self.get_context(name, value, attrs)["widget"]

@@ -36,7 +36,7 @@ class IdleSessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-def start_idle_clock(sender, request, user, **kwargs):
+def start_idle_clock(request, **kwargs):
     """Count idle time from the login, in the session that the login saves anyway."""
     if request is not None and hasattr(request, "session"):
         request.session[LAST_SEEN] = int(time.time())
