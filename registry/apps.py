@@ -7,4 +7,6 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registri UMKM"
 
     def ready(self):
-        from . import pagination  # noqa: F401 — connects the signal that makes kept counts stale
+        from . import export_builders, pagination  # noqa: F401 — pagination connects the kept counts' signal
+
+        export_builders.register()
