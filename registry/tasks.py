@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from . import services
+from . import export_jobs, services
 from .models import ExportJob, RegistryImport
 
 
@@ -18,5 +18,5 @@ def registry_import_run(registry_import_id: int) -> str:
 def export_job_run(export_job_id: int) -> str:
     """Write a long list's .xlsx into the job's file. Returns the status it ends in."""
     export_job = ExportJob.objects.select_related("created_by").get(pk=export_job_id)
-    services.export_job_run(export_job=export_job)
+    export_jobs.export_job_run(export_job=export_job)
     return export_job.status

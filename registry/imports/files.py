@@ -73,6 +73,8 @@ UNREADABLE_XLSX = (
 def _read_xlsx(path: Path, progress: Callable) -> tuple[Sheet, list[RawRow]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
+    except MemoryError:
+        raise  # the job's memory limit (registry.jobs), not a damaged file
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise ImportFileError(UNREADABLE_XLSX) from error
     try:
@@ -85,6 +87,8 @@ def _read_xlsx(path: Path, progress: Callable) -> tuple[Sheet, list[RawRow]]:
             if found:
                 sheet, rows = found
                 return sheet, _counted(rows, estimate - sheet.header_row, progress)
+    except MemoryError:
+        raise
     except Exception as error:  # openpyxl reads the cells only now: a damaged sheet fails here, in many ways
         raise ImportFileError(UNREADABLE_XLSX) from error
     finally:
