@@ -11,7 +11,7 @@ import resource
 import time
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connections
 from django.db.utils import load_backend
 from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend
@@ -82,13 +82,8 @@ def limits():
 
 
 def _side_connection():
-    """A second connection to the default database, for progress written beside a long transaction.
-
-    On SQLite it waits at most a moment for the lock: progress is worth less than the job's own writes.
-    """
+    """A second connection to the default database, for progress written beside a long transaction."""
     settings_dict = {**connections[DEFAULT_DB_ALIAS].settings_dict}
-    if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
-        settings_dict["OPTIONS"] = {**settings_dict.get("OPTIONS", {}), "timeout": 0.05}
     backend = load_backend(settings_dict["ENGINE"])
     return backend.DatabaseWrapper(settings_dict, "job-progress")
 
@@ -98,13 +93,19 @@ def record_progress(model, pk, *, beside_transaction: bool = False, **fields) ->
 
     The import's apply step runs in one transaction, where a write would stay invisible until its end:
     there (`beside_transaction`) the row is written through a connection of its own, which commits at
-    once. Progress that cannot be written so (SQLite busy with the job's own writes) is skipped; the next
-    report tries again.
+    once (PostgreSQL). Progress that cannot be written is skipped; the next report tries again.
     """
     fields["heartbeat_at"] = timezone.now()
     queryset = model.objects.filter(pk=pk)
     if not beside_transaction:
-        queryset.update(**fields)
+        try:
+            queryset.update(**fields)
+        except OperationalError:  # a database busy past its timeout: the job goes on, the next report tries
+            logger.debug("Kemajuan %s #%s tidak tertulis kali ini", model.__name__, pk)
+        return
+    if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
+        # SQLite has one writer: a row committed beside the job's transaction would make the job's own
+        # first write fail (its snapshot is stale). The page sees the step's progress when it ends.
         return
     side = _side_connection()
     connections["job-progress"] = side

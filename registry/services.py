@@ -259,6 +259,7 @@ def _import_failed(registry_import: RegistryImport, message: str) -> None:
 def _record_counts(registry_import: RegistryImport, plan: imports.Plan) -> None:
     counts = plan.counts
     registry_import.rows_total = registry_import.rows_processed = len(plan.rows)
+    registry_import.heartbeat_at = timezone.now()  # the step's last report: it ended
     registry_import.created_count = counts[imports.CREATE]
     registry_import.updated_count = counts[imports.UPDATE]
     registry_import.unchanged_count = counts[imports.UNCHANGED]
