@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -250,6 +250,10 @@ class Business(models.Model):
         return SIZE_CLASS_LABELS.get(self.size_class, "Belum diketahui")
 
 
+# The id a task backend gives a task (a UUID on the database backend), never free text.
+TASK_ID = RegexValidator(r"^[\w-]+$", "Id tugas antrean.")
+
+
 class RegistryImport(models.Model):
     """One upload of an office spreadsheet into the registry: its preview, its outcome and who did it."""
 
@@ -295,7 +299,7 @@ class RegistryImport(models.Model):
     preview = models.JSONField("pratinjau", default=dict, blank=True)
     error_message = models.TextField("pesan galat", blank=True)
     # The task on the queue that runs the current step (preview, then apply) and what it last reported.
-    task_id = models.CharField("tugas antrean", max_length=64, blank=True)
+    task_id = models.CharField("tugas antrean", max_length=64, blank=True, validators=[TASK_ID])
     phase = models.CharField("tahap", max_length=20, blank=True)
     heartbeat_at = models.DateTimeField("kabar terakhir", null=True, blank=True)
     # The job stopped without a word (a worker killed, a server restarted): it may be run again.
@@ -348,7 +352,9 @@ class ExportJob(models.Model):
         FAILED = "gagal", "Gagal"
 
     # The export's name in registry.export_jobs (the list's export URL name), and what rebuilds its rows.
-    exporter = models.CharField("ekspor", max_length=100)
+    exporter = models.CharField(
+        "ekspor", max_length=100, validators=[RegexValidator(r"^[\w-]+:[\w-]+$", "Nama URL ekspor.")]
+    )
     parameters = models.JSONField("saringan", default=dict, blank=True)
     url_kwargs = models.JSONField("argumen alamat", default=dict, blank=True)
     title = models.CharField("judul", max_length=200)
@@ -362,13 +368,15 @@ class ExportJob(models.Model):
     finished_at = models.DateTimeField("selesai", null=True, blank=True)
     rows_total = models.PositiveIntegerField("jumlah baris", default=0)
     rows_processed = models.PositiveIntegerField("baris ditulis", default=0)
-    task_id = models.CharField("tugas antrean", max_length=64, blank=True)
+    task_id = models.CharField("tugas antrean", max_length=64, blank=True, validators=[TASK_ID])
     heartbeat_at = models.DateTimeField("kabar terakhir", null=True, blank=True)
     retryable = models.BooleanField("boleh diulang", default=False)
     error_message = models.TextField("pesan galat", blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # Who may follow a job is its requester or an admin (registry.export_jobs.may_follow), no model right.
+        default_permissions = ()
         verbose_name = "ekspor antrean"
         verbose_name_plural = "ekspor antrean"
 

@@ -34,10 +34,11 @@ def ready_import(tmp_path, staf):
 def test_a_job_past_its_memory_limit_fails_with_its_message_and_keeps_nothing(tmp_path, settings, staf):
     settings.JOB_MEMORY_LIMIT_MB = 0  # not one more byte than the worker holds already
     before = Business.objects.count()
-    path = tmp_path / "besar.xlsx"
-    make_messy.write_large(path, 10_000)
+    # 80 MB to read at once: more than any memory the worker already holds free, so the limit bites.
+    path = tmp_path / "besar.csv"
+    row = "Usaha Besar;Sri;Srengat;Karanggayam;Makanan;" + "x" * 200 + "\n"
+    path.write_text("Nama Usaha;Nama Pemilik;Kecamatan;Desa/Kelurahan;Sektor;Catatan\n" + row * 320_000)
     registry_import = services.registry_import_create(user=staf, uploaded_file=upload(path))
-
     services.registry_import_start(registry_import)
 
     registry_import.refresh_from_db()
