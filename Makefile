@@ -31,7 +31,10 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Buka http://$(HOST):$(PORT) dan masuk dengan salah satu akun demo di atas."
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# The queue's worker (imports, long exports) runs beside the dev server and stops with it.
+	@$(PY) manage.py task_workers & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run as the office's server does: gunicorn, DJANGO_DEBUG off, PostgreSQL from DATABASE_URL, static
 ## files collected for WhiteNoise; needs DJANGO_SECRET_KEY and DATABASE_URL (README: Production).

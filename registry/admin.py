@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Business, Desa, KbliCode, Kecamatan, RegistryImport, Sector
@@ -78,3 +79,8 @@ class RegistryImportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The queue's own rows are followed on the import and export pages, which say what a job is doing in
+# the office's words; django-tasks-db's admin pages would only repeat them with tracebacks.
+admin.site.unregister(DBTaskResult)

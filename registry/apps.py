@@ -8,8 +8,9 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registri UMKM"
 
     def ready(self):
-        from . import pagination  # noqa: F401 — connects the signal that makes kept counts stale
+        from . import export_builders, pagination  # noqa: F401 — pagination connects the kept counts' signal
         from .roles import apply_roles
 
+        export_builders.register()
         # After every migrate (and test database set-up or flush), the groups hold the role table.
         post_migrate.connect(apply_roles, sender=self, dispatch_uid="registry.roles.apply_roles")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -195,13 +196,15 @@ def write_xlsx(exporter: ListExporter, output) -> int:
     return place.rows
 
 
-def xlsx_response(exporter: ListExporter) -> FileResponse:
+def xlsx_response(exporter: ListExporter, *, rows: int | None = None) -> FileResponse:
     """The export as an .xlsx built in a temporary file on disk, then sent from it.
 
     Raises TooManyRowsForXlsx before anything is written when the list is longer than XLSX_WEB_ROWS.
+    `rows`, when the caller has counted them already (up to XLSX_WEB_ROWS + 1), saves the count.
     """
-    # A count that stops past the limit: cheap however long the list.
-    if exporter.queryset.order_by()[: XLSX_WEB_ROWS + 1].count() > XLSX_WEB_ROWS:
+    if rows is None:
+        rows = count_up_to(exporter, XLSX_WEB_ROWS + 1)
+    if rows > XLSX_WEB_ROWS:
         raise TooManyRowsForXlsx
     # Not a `with`: FileResponse closes the file once it is sent, and the closed file is deleted.
     output = tempfile.TemporaryFile()  # noqa: SIM115
@@ -219,20 +222,41 @@ def xlsx_response(exporter: ListExporter) -> FileResponse:
     )
 
 
-RESPONSES = {"csv": csv_response, "xlsx": xlsx_response}
+def count_up_to(exporter: ListExporter, limit: int) -> int:
+    """The list's rows, counted no further than `limit`: cheap however long the list."""
+    return exporter.queryset.order_by()[:limit].count()
 
 
 def export_response(request, exporter: ListExporter, *, list_url: str):
     """A list's export in the format asked for: `?format=xlsx` (also when none is given) or `csv`.
 
-    A list too long for an .xlsx made while the person waits (XLSX_WEB_ROWS) sends them back to the
-    list, filter kept, with a word on using the CSV instead.
+    An .xlsx of more than settings.EXPORT_QUEUE_ROWS rows is prepared on the task queue when the list's
+    export is registered there (registry.export_jobs): the person follows the job's page to the download.
+    Otherwise a list too long for an .xlsx made while the person waits (XLSX_WEB_ROWS) sends them back
+    to the list, filter kept, with a word on using the CSV instead. The CSV always streams.
     """
-    respond = RESPONSES.get(request.GET.get("format", "xlsx"))
-    if respond is None:
+    from . import export_jobs  # it writes with this module's writer
+
+    export_format = request.GET.get("format", "xlsx")
+    if export_format == "csv":
+        return csv_response(exporter)
+    if export_format != "xlsx":
         raise Http404("Format unduhan tidak dikenal.")
+    name = request.resolver_match.view_name
+    rows = count_up_to(exporter, XLSX_WEB_ROWS + 1)
+    if rows > settings.EXPORT_QUEUE_ROWS and export_jobs.is_queueable(name):
+        parameters = request.GET.copy()
+        parameters.pop("format", None)
+        export_job = export_jobs.export_job_create(
+            user=request.user,
+            name=name,
+            exporter=exporter,
+            parameters=parameters,
+            url_kwargs=request.resolver_match.kwargs,
+        )
+        return redirect(export_job)
     try:
-        return respond(exporter)
+        return xlsx_response(exporter, rows=rows)
     except TooManyRowsForXlsx:
         messages.error(
             request,

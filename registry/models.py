@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -250,6 +250,10 @@ class Business(models.Model):
         return SIZE_CLASS_LABELS.get(self.size_class, "Belum diketahui")
 
 
+# The id a task backend gives a task (a UUID on the database backend), never free text.
+TASK_ID = RegexValidator(r"^[\w-]+$", "Id tugas antrean.")
+
+
 class RegistryImport(models.Model):
     """One upload of an office spreadsheet into the registry: its preview, its outcome and who did it."""
 
@@ -294,6 +298,12 @@ class RegistryImport(models.Model):
     # which the apply step recomputes so it writes exactly what the person saw.
     preview = models.JSONField("pratinjau", default=dict, blank=True)
     error_message = models.TextField("pesan galat", blank=True)
+    # The task on the queue that runs the current step (preview, then apply) and what it last reported.
+    task_id = models.CharField("tugas antrean", max_length=64, blank=True, validators=[TASK_ID])
+    phase = models.CharField("tahap", max_length=20, blank=True)
+    heartbeat_at = models.DateTimeField("kabar terakhir", null=True, blank=True)
+    # The job stopped without a word (a worker killed, a server restarted): it may be run again.
+    retryable = models.BooleanField("boleh diulang", default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -314,3 +324,72 @@ class RegistryImport(models.Model):
     @property
     def is_working(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def last_sign(self):
+        """When the job last showed it was alive: its last report, else when its step was asked for."""
+        return self.heartbeat_at or self.confirmed_at or self.created_at
+
+    @property
+    def phase_label(self) -> str:
+        return IMPORT_PHASES.get(self.phase, "")
+
+
+IMPORT_PHASES = {
+    "membaca": "Membaca berkas",
+    "memeriksa": "Memeriksa baris",
+    "menyimpan": "Menyimpan ke registri",
+}
+
+
+class ExportJob(models.Model):
+    """A long .xlsx export prepared on the task queue, kept for the person who asked to download."""
+
+    class Status(models.TextChoices):
+        PENDING = "menunggu", "Menunggu giliran"
+        RUNNING = "berjalan", "Sedang disiapkan"
+        DONE = "selesai", "Siap diunduh"
+        FAILED = "gagal", "Gagal"
+
+    # The export's name in registry.export_jobs (the list's export URL name), and what rebuilds its rows.
+    exporter = models.CharField(
+        "ekspor", max_length=100, validators=[RegexValidator(r"^[\w-]+:[\w-]+$", "Nama URL ekspor.")]
+    )
+    parameters = models.JSONField("saringan", default=dict, blank=True)
+    url_kwargs = models.JSONField("argumen alamat", default=dict, blank=True)
+    title = models.CharField("judul", max_length=200)
+    file_name = models.CharField("nama berkas", max_length=255)
+    file = models.FileField("berkas", upload_to="ekspor/%Y/%m/", blank=True)
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="diminta oleh"
+    )
+    created_at = models.DateTimeField("diminta", auto_now_add=True)
+    finished_at = models.DateTimeField("selesai", null=True, blank=True)
+    rows_total = models.PositiveIntegerField("jumlah baris", default=0)
+    rows_processed = models.PositiveIntegerField("baris ditulis", default=0)
+    task_id = models.CharField("tugas antrean", max_length=64, blank=True, validators=[TASK_ID])
+    heartbeat_at = models.DateTimeField("kabar terakhir", null=True, blank=True)
+    retryable = models.BooleanField("boleh diulang", default=False)
+    error_message = models.TextField("pesan galat", blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        # Who may follow a job is its requester or an admin (registry.export_jobs.may_follow), no model right.
+        default_permissions = ()
+        verbose_name = "ekspor antrean"
+        verbose_name_plural = "ekspor antrean"
+
+    def __str__(self):
+        return f"{self.title} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("registry:export_job_detail", args=[self.pk])
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def last_sign(self):
+        return self.heartbeat_at or self.created_at

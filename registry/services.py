@@ -2,12 +2,8 @@
 
 import datetime
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -17,7 +13,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import imports
+from . import imports, jobs
 from .formatting import tanggal_jam
 from .models import Business, RegistryImport
 from .roles import ADMIN, ROLES
@@ -136,13 +132,6 @@ class ImportRefused(Exception):
     """The apply step will not write: the message says why, in Indonesian."""
 
 
-def import_progress(registry_import: RegistryImport) -> imports.ProgressFile:
-    """The progress file of an import's background job (see imports.ProgressFile for why a file)."""
-    return imports.ProgressFile(
-        Path(settings.MEDIA_ROOT) / "impor" / "kemajuan" / f"{registry_import.pk}.json"
-    )
-
-
 def registry_import_create(*, user, uploaded_file, file_name: str = "") -> RegistryImport:
     """Keep an uploaded spreadsheet and log the import, waiting for its preview."""
     name = Path(file_name or uploaded_file.name).name
@@ -159,70 +148,105 @@ def registry_import_from_path(*, path, user=None) -> RegistryImport:
 
 
 def registry_import_start(registry_import: RegistryImport) -> None:
-    """Run the import's next step (preview or apply) in a process of its own.
+    """Put the import's next step (preview or apply) on the task queue; the status page follows it.
 
-    35.000 rows take longer than gunicorn's 30-second worker timeout, so no web request does the work:
-    the job runs detached (its own session, so a recycled worker does not take it along) and the status
-    page follows it. With settings.REGISTRY_IMPORT_IN_PROCESS (tests) it runs here and now instead.
+    35.000 rows take longer than gunicorn's 30-second worker timeout, so no web request does the work.
     """
-    if getattr(settings, "REGISTRY_IMPORT_IN_PROCESS", False):
-        registry_import_run_job(registry_import=registry_import)
-        return
-    log = import_progress(registry_import).path.with_suffix(".log")
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "ab") as output:
-        subprocess.Popen(
-            [sys.executable, "manage.py", "import_registry", "--job", str(registry_import.pk)],
-            cwd=settings.BASE_DIR,
-            env=os.environ.copy(),
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=output,
-            start_new_session=True,
+    from .tasks import registry_import_run  # the task module imports this one
+
+    result = registry_import_run.enqueue(registry_import.pk)
+    # The immediate backend (tests) has run the step already; keep its outcome, add the task's id.
+    RegistryImport.objects.filter(pk=registry_import.pk).update(task_id=str(result.id))
+    registry_import.refresh_from_db()
+
+
+class ImportProgress:
+    """The progress callback of an import's step: written onto its row, the time limit checked."""
+
+    def __init__(self, registry_import: RegistryImport, deadline: jobs.Deadline):
+        self.pk = registry_import.pk
+        self.deadline = deadline
+        # The apply step reports from inside its one transaction.
+        self.beside_transaction = registry_import.status == RegistryImport.Status.RUNNING
+
+    def __call__(self, phase: str, done: int, total: int):
+        self.deadline.check()
+        jobs.record_progress(
+            RegistryImport,
+            self.pk,
+            beside_transaction=self.beside_transaction,
+            phase=phase,
+            rows_processed=done,
+            rows_total=total,
         )
 
 
 def registry_import_run_job(*, registry_import: RegistryImport) -> None:
-    """The background job: preview a new upload, or apply a confirmed one."""
-    progress = import_progress(registry_import)
+    """The task's work: preview a new upload, or apply a confirmed one, within the job's limits."""
     try:
-        if registry_import.status == RegistryImport.Status.PENDING:
-            registry_import_preview(registry_import=registry_import, progress=progress.write)
-        elif registry_import.status == RegistryImport.Status.RUNNING:
-            registry_import_apply(registry_import=registry_import, progress=progress.write)
+        with jobs.limits() as deadline:
+            progress = ImportProgress(registry_import, deadline)
+            if registry_import.status == RegistryImport.Status.PENDING:
+                registry_import_preview(registry_import=registry_import, progress=progress)
+            elif registry_import.status == RegistryImport.Status.RUNNING:
+                registry_import_apply(registry_import=registry_import, progress=progress)
+    except jobs.JobStopped as stop:
+        _import_failed(registry_import, str(stop))
     except Exception:
         logger.exception("Impor registri #%s gagal", registry_import.pk)
         _import_failed(registry_import, "Terjadi galat tak terduga; tidak ada yang disimpan. Hubungi admin.")
         raise
-    finally:
-        progress.remove()
 
 
-# A job reports every few hundred rows, so this long without a word means it is gone (a server
-# restart, a killed process). Its writes were one transaction, so nothing of it was kept.
+# A job reports every few hundred rows, so this long without a word means it is gone (a worker killed,
+# a server restarted). Its writes were one transaction, so nothing of it was kept.
 IMPORT_SILENT_FOR = datetime.timedelta(minutes=10)
+GONE_MESSAGE = (
+    "Proses impor berhenti tanpa kabar (mungkin server atau pekerja antrean dimulai ulang). Tidak ada data "
+    "yang tersimpan; jalankan ulang dengan tombol di bawah, atau unggah ulang berkasnya."
+)
 
 
 def registry_import_give_up_if_gone(registry_import: RegistryImport) -> bool:
-    """Mark a job that has stopped reporting as failed, so nobody waits on it forever; True if so."""
-    if not registry_import.is_working:
+    """Mark a job that has stopped reporting as failed and retryable, so nobody waits forever; True if so.
+
+    A step still waiting its turn on the queue is not gone: only one that started, then went silent.
+    """
+    if not registry_import.is_working or not jobs.task_started(registry_import.task_id):
         return False
-    last_sign = import_progress(registry_import).last_written() or (
-        registry_import.confirmed_at or registry_import.created_at
-    )
-    if timezone.now() - last_sign < IMPORT_SILENT_FOR:
+    if timezone.now() - registry_import.last_sign < IMPORT_SILENT_FOR:
         return False
     # Conditional, so a job that finishes at this very moment keeps its own outcome.
     gone = RegistryImport.objects.filter(pk=registry_import.pk, status=registry_import.status).update(
         status=RegistryImport.Status.FAILED,
-        error_message="Proses impor berhenti tanpa kabar (mungkin server dimulai ulang). "
-        "Tidak ada data yang tersimpan; unggah ulang berkasnya.",
+        error_message=GONE_MESSAGE,
         finished_at=timezone.now(),
+        retryable=True,
     )
     if gone:
-        import_progress(registry_import).remove()
         registry_import.refresh_from_db()
     return bool(gone)
+
+
+def registry_import_retry(*, registry_import: RegistryImport, user) -> bool:
+    """Run again the step of a job that stopped without a word; False when it is not such a job."""
+    step = RegistryImport.Status.RUNNING if registry_import.confirmed_at else RegistryImport.Status.PENDING
+    retried = RegistryImport.objects.filter(
+        pk=registry_import.pk, status=RegistryImport.Status.FAILED, retryable=True
+    ).update(
+        status=step,
+        retryable=False,
+        error_message="",
+        finished_at=None,
+        phase="",
+        rows_processed=0,
+        heartbeat_at=timezone.now(),
+    )
+    if not retried:
+        return False
+    logger.info("Impor registri #%s diulang oleh %s", registry_import.pk, user)
+    registry_import_start(registry_import)
+    return True
 
 
 def _import_failed(registry_import: RegistryImport, message: str) -> None:
@@ -235,6 +259,7 @@ def _import_failed(registry_import: RegistryImport, message: str) -> None:
 def _record_counts(registry_import: RegistryImport, plan: imports.Plan) -> None:
     counts = plan.counts
     registry_import.rows_total = registry_import.rows_processed = len(plan.rows)
+    registry_import.heartbeat_at = timezone.now()  # the step's last report: it ended
     registry_import.created_count = counts[imports.CREATE]
     registry_import.updated_count = counts[imports.UPDATE]
     registry_import.unchanged_count = counts[imports.UNCHANGED]

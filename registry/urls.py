@@ -15,4 +15,8 @@ urlpatterns = [
     path("impor/templat.xlsx", views.import_template, name="import_template"),
     path("impor/<int:pk>/", views.import_detail, name="import_detail"),
     path("impor/<int:pk>/konfirmasi/", views.import_confirm, name="import_confirm"),
+    path("impor/<int:pk>/ulang/", views.import_retry, name="import_retry"),
+    path("ekspor/<int:pk>/", views.export_job_detail, name="export_job_detail"),
+    path("ekspor/<int:pk>/unduh/", views.export_job_download, name="export_job_download"),
+    path("ekspor/<int:pk>/ulang/", views.export_job_retry, name="export_job_retry"),
 ]

@@ -1,19 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import imports, permissions, selectors, services
+from . import export_jobs, imports, permissions, selectors, services
 from .charts import Chart, Dataset
 from .exports import BusinessExporter, export_response
 from .fields import id_or_none
 from .filters import BusinessFilter
 from .forms import BusinessForm, ImportUploadForm
-from .models import Business, RegistryImport
+from .models import Business, ExportJob, RegistryImport
 from .pagination import RegistryPaginator
 
 PAGE_SIZE = 50
@@ -204,23 +204,38 @@ def import_template(request):
 
 @permission_required(IMPORT_RIGHTS, raise_exception=True)
 def import_detail(request, pk):
-    """The import's progress while its job runs, then its preview to confirm, then its outcome."""
+    """The import's progress while its task runs, then its preview to confirm, then its outcome."""
     registry_import = _get_import_for_user(request, pk)
     services.registry_import_give_up_if_gone(registry_import)
     working = registry_import.is_working
+    progress = {
+        "label": registry_import.phase_label,
+        "done": registry_import.rows_processed,
+        "total": registry_import.rows_total,
+    }
     response = render(
         request,
         "registry/import_detail.html",
         {
             "registry_import": registry_import,
             "preview": registry_import.preview,
-            "progress": services.import_progress(registry_import).read() if working else {},
+            "progress": progress if working else {},
         },
     )
     if working:
         # The page follows the job by reloading itself: no script needed (a strict CSP comes later).
         response["Refresh"] = "2"
     return response
+
+
+@require_POST
+@permission_required(IMPORT_RIGHTS, raise_exception=True)
+def import_retry(request, pk):
+    """Run again the step of an import whose job stopped without a word."""
+    registry_import = _get_import_for_user(request, pk)
+    if not services.registry_import_retry(registry_import=registry_import, user=request.user):
+        messages.info(request, "Impor ini tidak perlu dijalankan ulang.")
+    return redirect(registry_import)
 
 
 @require_POST
@@ -241,3 +256,44 @@ def import_confirm(request, pk):
     else:
         messages.info(request, "Impor ini sudah dikonfirmasi sebelumnya.")
     return redirect(registry_import)
+
+
+# --- Long exports prepared on the task queue (registry.export_jobs) ------------------------------------
+
+
+def _get_export_job_for_user(request, pk) -> ExportJob:
+    """The export job, if it exists and the user asked for it (or is an admin): it may hold NIKs."""
+    export_job = get_object_or_404(ExportJob.objects.select_related("created_by"), pk=pk)
+    if not export_jobs.may_follow(request.user, export_job):
+        raise PermissionDenied
+    return export_job
+
+
+def export_job_detail(request, pk):
+    """The export's progress while the queue prepares it, then its download link."""
+    export_job = _get_export_job_for_user(request, pk)
+    export_jobs.export_job_give_up_if_gone(export_job)
+    response = render(request, "registry/export_job_detail.html", {"export_job": export_job})
+    if export_job.is_working:
+        response["Refresh"] = "2"
+    return response
+
+
+def export_job_download(request, pk):
+    export_job = _get_export_job_for_user(request, pk)
+    if export_job.status != ExportJob.Status.DONE or not export_job.file:
+        raise Http404("Berkas ekspor belum siap.")
+    return FileResponse(
+        export_job.file.open("rb"),
+        as_attachment=True,
+        filename=export_job.file_name,
+        content_type=XLSX,
+    )
+
+
+@require_POST
+def export_job_retry(request, pk):
+    export_job = _get_export_job_for_user(request, pk)
+    if not export_jobs.export_job_retry(export_job=export_job, user=request.user):
+        messages.info(request, "Ekspor ini tidak perlu dijalankan ulang.")
+    return redirect(export_job)

@@ -31,7 +31,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
 from coaching.models import Assessment, Attendance, EventParticipant, Topic
-from registry.models import Desa, KbliCode, Kecamatan, RegistryImport, Sector
+from registry.models import Desa, ExportJob, KbliCode, Kecamatan, RegistryImport, Sector
 from tests.factories import (
     AssessmentFactory,
     AssociationFactory,
@@ -66,6 +66,7 @@ BACK_TO_ENROLMENT = to("coaching:enrolment_detail")
 BACK_TO_SESSION = to("coaching:session_detail")
 BACK_TO_EVENT = to("coaching:event_detail")
 BACK_TO_IMPORT = to("registry:import_detail")
+BACK_TO_EXPORT = to("registry:export_job_detail")
 LOGIN_PAGE = to("login")
 ADMIN_INDEX = to("admin:index")
 
@@ -133,6 +134,11 @@ PAGES = [
     ("registry:import_template",        None,             LOGIN, 200, 200, 403, 403),
     ("registry:import_detail",          "registry_import",LOGIN, 200, 200, 403, 403),
     ("registry:import_confirm",         "registry_import",LOGIN, 405, 405, 405, 405),
+    ("registry:import_retry",           "registry_import",LOGIN, 405, 405, 405, 405),
+    # only the person who asked for an export, or an admin, follows it; the world's job failed (no file)
+    ("registry:export_job_detail",      "export_job",     LOGIN, 200, 200, 403, 403),
+    ("registry:export_job_download",    "export_job",     LOGIN, 404, 404, 403, 403),
+    ("registry:export_job_retry",       "export_job",     LOGIN, 405, 405, 405, 405),
     # coaching: programme and cohort
     ("coaching:programme_list",         None,             LOGIN, 200, 200, 200, 200),
     ("coaching:programme_create",       None,             LOGIN, 200, 200, 403, 403),
@@ -209,6 +215,8 @@ WRITES = {
     "registry:business_edit":           (LOGIN, 200, 200, 403, 403),
     "registry:import_upload":           (LOGIN, 200, 200, 403, 403),
     "registry:import_confirm":          (LOGIN, BACK_TO_IMPORT, BACK_TO_IMPORT, 403, 403),
+    "registry:import_retry":            (LOGIN, BACK_TO_IMPORT, BACK_TO_IMPORT, 403, 403),
+    "registry:export_job_retry":        (LOGIN, BACK_TO_EXPORT, BACK_TO_EXPORT, 403, 403),
     "coaching:programme_create":        (LOGIN, 200, 200, 403, 403),
     "coaching:programme_edit":          (LOGIN, 200, 200, 403, 403),
     "coaching:programme_plan":          (LOGIN, 200, 200, 403, 403),
@@ -398,6 +406,13 @@ def build_world() -> dict:
         created_by=users["staf"],
         finished_at=timezone.now(),
     )
+    export_job = ExportJob.objects.create(
+        exporter="registry:business_export",
+        title="Registri UMKM",
+        file_name="registri-umkm.xlsx",
+        status=ExportJob.Status.FAILED,
+        created_by=users["staf"],
+    )
     access = {
         "user_agent": "Mozilla/5.0 (uji)",
         "ip_address": "127.0.0.1",
@@ -433,6 +448,7 @@ def build_world() -> dict:
         "budget_line": budget_line,
         "expenditure": expenditure,
         "registry_import": registry_import,
+        "export_job": export_job,
         "kecamatan": Kecamatan.objects.get(name="Srengat"),
         "desa": Desa.objects.get(code="35.05.03.2001"),
         "sector": Sector.objects.get(slug="makanan"),

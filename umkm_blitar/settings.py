@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "registry",
     "coaching",
     "umkm_blitar",
@@ -101,6 +103,10 @@ DATABASES = {
         conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "60")),
     )
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The task worker and the web server share the file: in WAL mode a reader never waits for a writer.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -206,6 +212,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "umkm_blitar.security.client_ip"
 TRUSTED_PROXIES = [p.strip() for p in env("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()]
+
+# --- Task queue ---------------------------------------------------------------------------------------
+# Work longer than a request (the registry import, large exports) runs as a task (the django.tasks API)
+# on the database backend: no extra service on SQLite or PostgreSQL. `manage.py task_workers` runs
+# TASK_WORKERS `db_worker` processes, each one task at a time; a task past its memory or time limit stops
+# with a message instead of taking the machine down (registry/jobs.py).
+TASKS = {"default": {"BACKEND": env("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASK_WORKERS = int(env("DJANGO_TASK_WORKERS", "1"))
+JOB_MEMORY_LIMIT_MB = int(env("DJANGO_JOB_MEMORY_MB", "1024"))
+JOB_TIME_LIMIT_SECONDS = int(env("DJANGO_JOB_TIME_LIMIT", str(30 * 60)))
+# An .xlsx export of more rows than this is prepared on the queue (about 2 s of writing per 20.000 rows
+# here, measured in the export test's note); CSV always streams.
+EXPORT_QUEUE_ROWS = int(env("DJANGO_EXPORT_QUEUE_ROWS", "20000"))
 
 LOGGING = {
     "version": 1,

@@ -46,7 +46,6 @@ def audit():
 
 @pytest.fixture
 def import_in_process(settings, tmp_path):
-    settings.REGISTRY_IMPORT_IN_PROCESS = True
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

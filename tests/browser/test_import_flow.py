@@ -1,7 +1,7 @@
 """Importing an office spreadsheet in a browser: upload, read the preview, confirm, find the businesses.
 
-The background job runs inside the test server (settings.REGISTRY_IMPORT_IN_PROCESS): a real
-subprocess would not see the test database.
+The import's tasks run at once inside the test server (the immediate backend of tests/settings.py);
+tests/browser/test_task_queue.py runs the same flow with the database backend and a real worker.
 """
 
 import re
@@ -15,7 +15,6 @@ from tests.registry.fixtures import make_messy
 
 @pytest.fixture
 def import_in_process(settings, tmp_path):
-    settings.REGISTRY_IMPORT_IN_PROCESS = True
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

@@ -59,7 +59,6 @@ NIB = "9120001234567"
 def media_in_tmp(settings, tmp_path):
     """Uploads (imports, evidence) go to a temporary folder; imports run in the test's own process."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.REGISTRY_IMPORT_IN_PROCESS = True
 
 
 @dataclass

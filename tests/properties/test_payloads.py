@@ -32,7 +32,7 @@ from coaching.models import (
     Topic,
 )
 from registry import services as registry_services
-from registry.models import Business, Desa, KbliCode, Kecamatan, RegistryImport, Sector
+from registry.models import Business, Desa, ExportJob, KbliCode, Kecamatan, RegistryImport, Sector
 from registry.spreadsheets import FORMULA_STARTS
 
 from .support import FORMULAS, IMG, SCRIPT, is_history
@@ -145,6 +145,14 @@ def make_imports(staf, payload_for) -> None:
             user=staf, uploaded_file=SimpleUploadedFile(name, content)
         )
         registry_services.registry_import_preview(registry_import=registry_import)
+    ExportJob.objects.create(
+        created_by=staf,
+        exporter="registry:business_export",
+        title=payload_for(3),
+        file_name=payload_for(4),
+        status=ExportJob.Status.FAILED,
+        error_message=payload_for(5),
+    )
 
 
 @pytest.fixture
@@ -205,6 +213,7 @@ PAGES = {
     "import_upload": page("registry:import_upload"),
     "import_ready": page("registry:import_detail", latest_import(RegistryImport.Status.READY)),
     "import_failed": page("registry:import_detail", latest_import(RegistryImport.Status.FAILED)),
+    "export_failed": page("registry:export_job_detail", lambda world: ExportJob.objects.get().pk),
     "programme_list": page("coaching:programme_list"),
     "programme_detail": page("coaching:programme_detail", "programme"),
     "programme_edit": page("coaching:programme_edit", "programme"),
@@ -305,6 +314,7 @@ SHOWN = {
     "import_upload": ["RegistryImport.file_name"],
     "import_ready": ["RegistryImport.file_name", "~baru", "~pemilik", "~kecamatan"],
     "import_failed": ["RegistryImport.file_name", "RegistryImport.error_message"],
+    "export_failed": ["ExportJob.title", "ExportJob.file_name", "ExportJob.error_message"],
     "programme_list": ["Programme.name"],
     "programme_detail": ["Programme.name", "Kecamatan.name", "Event.name"],
     "programme_edit": ["Programme.name"],

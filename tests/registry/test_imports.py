@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import os
 from collections import Counter
 
 import pytest
@@ -11,10 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
-from registry import imports, services
+from registry import imports, jobs, services
 from registry.models import Business, RegistryImport
+from registry.tasks import registry_import_run
 from tests.factories import BusinessFactory
 from tests.registry.fixtures import make_messy
 
@@ -25,7 +26,6 @@ History = Business.history.model
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.REGISTRY_IMPORT_IN_PROCESS = True
 
 
 @pytest.fixture
@@ -391,39 +391,35 @@ def test_the_downloadable_template_round_trips_into_one_new_business(tmp_path, d
 # --- The background job and the management command ----------------------------------------------
 
 
-def test_starting_a_job_spawns_a_detached_process(tmp_path, settings, staf, monkeypatch, messy):
-    settings.REGISTRY_IMPORT_IN_PROCESS = False
-    spawned = []
-    monkeypatch.setattr(services.subprocess, "Popen", lambda args, **kwargs: spawned.append((args, kwargs)))
+def test_starting_a_job_puts_it_on_the_task_queue(tmp_path, settings, staf, messy):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     registry_import = services.registry_import_create(
         user=staf, uploaded_file=upload(write_messy(tmp_path, messy))
     )
 
     services.registry_import_start(registry_import)
 
-    [(args, kwargs)] = spawned
-    assert args[1:] == ["manage.py", "import_registry", "--job", str(registry_import.pk)]
-    assert kwargs["start_new_session"] is True
-    assert kwargs["cwd"] == settings.BASE_DIR
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "registry.tasks.registry_import_run"
+    assert queued.args_kwargs == {"args": [registry_import.pk], "kwargs": {}}
     registry_import.refresh_from_db()
-    assert registry_import.status == RegistryImport.Status.PENDING  # the job, not the request, reads it
+    assert registry_import.task_id == str(queued.id)
+    assert registry_import.status == RegistryImport.Status.PENDING  # the worker, not the request, reads it
 
 
-def test_the_job_command_previews_a_new_upload_then_applies_it_once_confirmed(
-    tmp_path, messy, existing, staf
-):
+def test_the_task_previews_a_new_upload_then_applies_it_once_confirmed(tmp_path, messy, existing, staf):
     registry_import = services.registry_import_create(
         user=staf, uploaded_file=upload(write_messy(tmp_path, messy))
     )
-    call_command("import_registry", "--job", str(registry_import.pk))
+    registry_import_run.call(registry_import.pk)
     registry_import.refresh_from_db()
     assert registry_import.status == RegistryImport.Status.READY
 
     services.registry_import_confirm(registry_import=registry_import, user=staf, skip_error_rows=True)
-    call_command("import_registry", "--job", str(registry_import.pk))
+    registry_import_run.call(registry_import.pk)
     registry_import.refresh_from_db()
     assert registry_import.status == RegistryImport.Status.DONE
-    assert not services.import_progress(registry_import).path.exists()
+    assert registry_import.rows_processed == registry_import.rows_total
 
 
 def test_dry_run_prints_the_preview_and_writes_nothing(tmp_path, messy, existing):
@@ -527,7 +523,9 @@ def test_staf_and_admin_upload_read_the_preview_and_confirm(client_for, role, tm
 
 def test_the_status_page_refreshes_itself_and_shows_progress_while_the_job_runs(client_for, ready_import):
     RegistryImport.objects.filter(pk=ready_import.pk).update(status=RegistryImport.Status.RUNNING)
-    services.import_progress(ready_import).write("menyimpan", 1500, 35000)
+    jobs.record_progress(
+        RegistryImport, ready_import.pk, phase="menyimpan", rows_processed=1500, rows_total=35000
+    )
 
     response = client_for("staf").get(ready_import.get_absolute_url())
 
@@ -540,11 +538,12 @@ def test_the_status_page_refreshes_itself_and_shows_progress_while_the_job_runs(
 def test_a_job_silent_for_ten_minutes_is_marked_failed_and_the_page_stops_waiting(client_for, ready_import):
     eleven_minutes_ago = timezone.now() - datetime.timedelta(minutes=11)
     RegistryImport.objects.filter(pk=ready_import.pk).update(
-        status=RegistryImport.Status.RUNNING, confirmed_at=eleven_minutes_ago
+        status=RegistryImport.Status.RUNNING,
+        confirmed_at=eleven_minutes_ago,
+        phase="menyimpan",
+        rows_processed=500,
+        heartbeat_at=eleven_minutes_ago,
     )
-    progress = services.import_progress(ready_import)
-    progress.write("menyimpan", 500, 35000)
-    os.utime(progress.path, (eleven_minutes_ago.timestamp(), eleven_minutes_ago.timestamp()))
     before = Business.objects.count()
 
     response = client_for("staf").get(ready_import.get_absolute_url())
@@ -553,7 +552,6 @@ def test_a_job_silent_for_ten_minutes_is_marked_failed_and_the_page_stops_waitin
     assert ready_import.status == RegistryImport.Status.FAILED
     assert "Refresh" not in response.headers
     assert "unggah ulang berkasnya" in response.content.decode()
-    assert not progress.path.exists()
     assert Business.objects.count() == before
 
 
@@ -561,7 +559,7 @@ def test_a_job_that_reported_a_minute_ago_is_still_followed(client_for, ready_im
     RegistryImport.objects.filter(pk=ready_import.pk).update(
         status=RegistryImport.Status.RUNNING, confirmed_at=timezone.now() - datetime.timedelta(minutes=30)
     )
-    services.import_progress(ready_import).write("menyimpan", 30000, 35000)  # written just now
+    jobs.record_progress(RegistryImport, ready_import.pk, phase="menyimpan", rows_processed=30000)  # just now
 
     response = client_for("staf").get(ready_import.get_absolute_url())
 
@@ -630,7 +628,7 @@ def test_a_failed_import_says_why_and_offers_no_confirmation(client_for, tmp_pat
     path = tmp_path / "bukan-data.csv"
     path.write_text("Laporan bulanan\nisi bebas\n", encoding="utf-8")
     registry_import = services.registry_import_create(user=staf, uploaded_file=upload(path))
-    services.registry_import_start(registry_import)  # runs here: settings.REGISTRY_IMPORT_IN_PROCESS
+    services.registry_import_start(registry_import)  # runs here: the immediate backend (tests/settings.py)
 
     text = client_for("admin").get(registry_import.get_absolute_url()).content.decode()
 

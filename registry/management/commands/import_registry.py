@@ -26,15 +26,8 @@ class Command(BaseCommand):
             action="store_true",
             help="impor baris yang sah saja; baris bergalat dilewati (tanpa ini, satu galat membatalkan)",
         )
-        parser.add_argument(
-            "--job", type=int, help="jalankan langkah berikut impor web #ID (dipakai aplikasi)"
-        )
 
     def handle(self, *args, **options):
-        if options["job"]:
-            registry_import = RegistryImport.objects.get(pk=options["job"])
-            services.registry_import_run_job(registry_import=registry_import)
-            return
         path = options["file"]
         if not path or not path.is_file():
             raise CommandError("Sebutkan berkas .xlsx atau .csv yang ada.")

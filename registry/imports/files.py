@@ -1,0 +1,155 @@
+"""Reading an .xlsx or .csv file into its header and its data rows."""
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from ..formatting import thousands
+from .cells import is_empty
+from .columns import COLUMN_BY_FIELD, REQUIRED_COLUMNS, Sheet, detect_header
+
+HEADER_SEARCH_ROWS = 20  # offices put a title block above the header row
+PROGRESS_EVERY = 500  # rows between two progress reports
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (wrong type, no header row, a required column missing)."""
+
+
+@dataclass
+class RawRow:
+    number: int  # the row number as the spreadsheet shows it
+    cells: dict[str, object]  # field → cell value, empty cells left out
+
+
+def _rows_from(sheet_name: str, numbered_rows) -> tuple[Sheet, Iterator[RawRow]] | None:
+    """The header and the data rows of one sheet, or None when no header row is found near its top."""
+    for row_number, cells in numbered_rows:
+        if row_number > HEADER_SEARCH_ROWS:
+            return None
+        sheet = detect_header(row_number, cells, sheet_name)
+        if sheet:
+            break
+    else:
+        return None
+
+    def data_rows():
+        for number, cells in numbered_rows:
+            values = {}
+            for name, index in sheet.positions.items():
+                if index < len(cells) and not is_empty(cells[index]):
+                    values[name] = cells[index]
+            if values:
+                yield RawRow(number, values)
+
+    return sheet, data_rows()
+
+
+NO_HEADER = (
+    "Baris judul kolom tidak ditemukan di 20 baris pertama. Berkas perlu setidaknya kolom "
+    "Nama Usaha, Kecamatan dan Desa/Kelurahan; unduh templat untuk contohnya."
+)
+
+
+def _counted(rows: Iterator[RawRow], estimate: int, progress: Callable) -> list[RawRow]:
+    """The rows as a list, reporting how many were read of about how many the file holds."""
+    read = []
+    for row in rows:
+        read.append(row)
+        if len(read) % PROGRESS_EVERY == 0:
+            progress("membaca", len(read), max(estimate, len(read)))
+    return read
+
+
+UNREADABLE_XLSX = (
+    "Berkas .xlsx tidak bisa dibaca. Simpan ulang dari Excel/LibreOffice sebagai Buku Kerja Excel (.xlsx)."
+)
+
+
+def _read_xlsx(path: Path, progress: Callable) -> tuple[Sheet, list[RawRow]]:
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except MemoryError:
+        raise  # the job's memory limit (registry.jobs), not a damaged file
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ImportFileError(UNREADABLE_XLSX) from error
+    try:
+        for worksheet in workbook.worksheets:
+            estimate = worksheet.max_row or 0
+            # Some programs write a wrong size into the sheet; read every row there is instead.
+            worksheet.reset_dimensions()
+            numbered = enumerate(worksheet.iter_rows(values_only=True), start=1)
+            found = _rows_from(worksheet.title, numbered)
+            if found:
+                sheet, rows = found
+                return sheet, _counted(rows, estimate - sheet.header_row, progress)
+    except MemoryError:
+        raise
+    except Exception as error:  # openpyxl reads the cells only now: a damaged sheet fails here, in many ways
+        raise ImportFileError(UNREADABLE_XLSX) from error
+    finally:
+        workbook.close()
+    raise ImportFileError(NO_HEADER)
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without the BOM Excel writes), else the Windows code page offices' Excel uses."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def sniff_delimiter(text: str) -> str:
+    """',' or ';' (Excel in Indonesian locale writes ';') or a tab, from the first lines."""
+    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        counts = {delimiter: sample.count(delimiter) for delimiter in (";", ",", "\t")}
+        return max(counts, key=counts.get)
+
+
+def _read_csv(path: Path, progress: Callable) -> tuple[Sheet, list[RawRow]]:
+    text = decode_csv(path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    try:
+        found = _rows_from("CSV", enumerate(reader, start=1))
+        if not found:
+            raise ImportFileError(NO_HEADER)
+        sheet, rows = found
+        return sheet, _counted(rows, text.count("\n") - sheet.header_row, progress)
+    except csv.Error as error:  # a cell past the csv module's limit: mostly a quote never closed
+        raise ImportFileError(
+            f"Berkas .csv tidak bisa dibaca: ada sel lebih dari {thousands(csv.field_size_limit())} huruf, "
+            "biasanya karena tanda kutip yang tidak ditutup. Periksa berkasnya atau simpan sebagai .xlsx."
+        ) from error
+
+
+def read_file(path, file_name: str = "", progress: Callable | None = None) -> tuple[Sheet, list[RawRow]]:
+    path = Path(path)
+    progress = progress or (lambda phase, done, total: None)
+    suffix = Path(file_name or path.name).suffix.lower()
+    if suffix == ".xlsx":
+        sheet, rows = _read_xlsx(path, progress)
+    elif suffix == ".csv":
+        sheet, rows = _read_csv(path, progress)
+    elif suffix in (".xls", ".ods"):
+        raise ImportFileError(
+            f"Berkas {suffix} belum bisa dibaca. Buka di Excel/LibreOffice lalu simpan sebagai .xlsx."
+        )
+    else:
+        raise ImportFileError("Pilih berkas .xlsx atau .csv.")
+    missing = [COLUMN_BY_FIELD[name].header for name in REQUIRED_COLUMNS if name not in sheet.positions]
+    if missing:
+        raise ImportFileError(
+            f"Kolom wajib tidak ditemukan: {', '.join(missing)}. Judul kolom yang terbaca: "
+            f"{', '.join([*sheet.headers.values(), *sheet.ignored])}."
+        )
+    return sheet, rows
