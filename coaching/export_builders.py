@@ -1,37 +1,31 @@
-"""Coaching's list exports that the task queue may prepare (registered in CoachingConfig.ready).
+"""Coaching's list exports, built from a list's query string: by the export views, and by the task
+queue when a long export is prepared there (registered in CoachingConfig.ready).
 
-Each rebuilds the exporter its view in coaching.views makes, from the list's query string, so the
-task needs nothing from the request.
+Each export filters its rows with the same function as its list (coaching.filters), so the file holds
+exactly the rows the person saw, and the task needs nothing from the request.
 """
 
 from django.shortcuts import get_object_or_404
 
 from registry import export_jobs
 
-from . import selectors
+from . import filters
 from .exports import CohortExporter, ExpenditureExporter, SessionExporter
-from .filters import CohortFilter, ExpenditureFilter, SessionFilter
 from .models import Programme
 
 
 def cohort_export(parameters, *, user, pk) -> CohortExporter:
     programme = get_object_or_404(Programme, pk=pk)
-    cohort_filter = CohortFilter(parameters or None, queryset=selectors.cohort(programme))
-    return CohortExporter(cohort_filter.qs, user=user, programme=programme)
+    return CohortExporter(filters.cohort_filter(parameters, programme).qs, user=user, programme=programme)
 
 
 def session_export(parameters, *, user) -> SessionExporter:
-    session_filter = SessionFilter(parameters or None, queryset=selectors.session_list())
-    return SessionExporter(session_filter.qs, user=user)
+    return SessionExporter(filters.session_filter(parameters).qs, user=user)
 
 
 def expenditure_export(parameters, *, user, pk) -> ExpenditureExporter:
     programme = get_object_or_404(Programme, pk=pk)
-    spending = ExpenditureFilter(
-        parameters or None,
-        queryset=selectors.expenditure_list().filter(budget_line__programme=programme),
-        programme=programme,
-    )
+    spending = filters.spending_filter(parameters, programme)
     return ExpenditureExporter(spending.qs, user=user, programme=programme)
 
 

@@ -4,11 +4,10 @@ from django.db.models import Q
 
 from .forms import DesaSelect, desa_grouped_choices
 from .models import Business, Kecamatan, Sector
-from .sizes import SIZE_CLASS_CHOICES
+from .selectors import business_list
+from .sizes import SIZE_CLASS_CHOICES, SIZE_CLASS_UNKNOWN
 
 YES_NO = [("", "Semua"), ("ya", "Ada"), ("tidak", "Belum")]
-# Businesses with neither turnover nor capital recorded have no size class (a blank size_class).
-SIZE_CLASS_UNKNOWN = "belum"
 
 
 class FlagFilter(django_filters.ChoiceFilter):
@@ -123,3 +122,8 @@ class BusinessFilter(django_filters.FilterSet):
         # A stable order for paging: ties on the sort key are broken by id.
         ordering = list(queryset.query.order_by) or ["name"]
         return queryset.order_by(*ordering, "id")
+
+
+def business_filter(data) -> BusinessFilter:
+    """The registry list filtered by its parameters (`data`, e.g. request.GET); its export uses the same."""
+    return BusinessFilter(data or None, queryset=business_list())

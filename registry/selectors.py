@@ -10,9 +10,9 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 
-from .filters import SIZE_CLASS_UNKNOWN
 from .formatting import mask_nik, rupiah, share_percent
 from .models import Business, Desa, KbliCode, Kecamatan, Sector
+from .sizes import SIZE_CLASS_UNKNOWN
 
 
 def business_list() -> QuerySet[Business]:

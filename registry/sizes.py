@@ -19,6 +19,9 @@ SIZE_CLASS_CHOICES = [
     (BESAR, "Besar (di atas UMKM)"),
 ]
 SIZE_CLASS_LABELS = dict(SIZE_CLASS_CHOICES)
+# Businesses with neither turnover nor capital recorded have no size class (a blank size_class); this
+# is how a filter or a link names them.
+SIZE_CLASS_UNKNOWN = "belum"
 # Rank lets later rules ask whether a class rose.
 SIZE_CLASS_RANK = {MIKRO: 1, KECIL: 2, MENENGAH: 3, BESAR: 4}
 

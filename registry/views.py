@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import export_jobs, imports, permissions, selectors, services
+from . import export_builders, export_jobs, filters, imports, permissions, selectors, services
 from .charts import Chart, Dataset
-from .exports import BusinessExporter, export_response
+from .exports import export_response
 from .fields import id_or_none
-from .filters import BusinessFilter
 from .forms import BusinessForm, ImportUploadForm
 from .models import Business, ExportJob, RegistryImport
 from .pagination import RegistryPaginator
@@ -21,7 +20,7 @@ PAGE_SIZE = 50
 
 @permission_required("registry.view_business", raise_exception=True)
 def business_list(request):
-    business_filter = BusinessFilter(request.GET or None, queryset=selectors.business_list())
+    business_filter = filters.business_filter(request.GET)
     page = RegistryPaginator(business_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -38,10 +37,9 @@ def business_list(request):
 @permission_required("registry.view_business", raise_exception=True)
 def business_export(request):
     """The registry list as .xlsx or .csv: exactly the rows of the list's filter, all pages, same order."""
-    business_filter = BusinessFilter(request.GET or None, queryset=selectors.business_list())
     return export_response(
         request,
-        BusinessExporter(business_filter.qs, user=request.user),
+        export_builders.business_export(request.GET, user=request.user),
         list_url=reverse("registry:business_list"),
     )
 

@@ -11,8 +11,7 @@ from registry.exports import export_response
 from registry.fields import id_or_none
 from registry.formatting import rupiah, share_percent
 
-from .. import filters, selectors, services
-from ..exports import ExpenditureExporter
+from .. import export_builders, filters, selectors, services
 from ..forms import BudgetLineForm, ExpenditureForm, ReasonForm
 from ..models import Expenditure, Programme
 from ..periods import QUARTER_NUMERALS
@@ -180,10 +179,8 @@ def expenditure_delete(request, pk):
 @permission_required("coaching.view_expenditure", raise_exception=True)
 @with_old_parameters_redirected
 def expenditure_export(request, pk):
-    programme = get_object_or_404(Programme, pk=pk)
-    spending = filters.spending_filter(request.GET, programme)
     return export_response(
         request,
-        ExpenditureExporter(spending.qs, user=request.user, programme=programme),
-        list_url=reverse("coaching:expenditure_list", args=[programme.pk]),
+        export_builders.expenditure_export(request.GET, user=request.user, pk=pk),
+        list_url=reverse("coaching:expenditure_list", args=[pk]),
     )

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from registry.exports import export_response
 
-from .. import filters, selectors, services
-from ..exports import CohortExporter
+from .. import export_builders, filters, selectors, services
 from ..forms import EnrolForm
 from ..models import Programme
 from .common import PAGE_SIZE, PICK_LIMIT, business_search, picked, submitted
@@ -85,10 +84,8 @@ def candidate_list(request, pk):
 
 @permission_required("coaching.view_enrolment", raise_exception=True)
 def cohort_export(request, pk):
-    programme = get_object_or_404(Programme, pk=pk)
-    cohort_filter = filters.cohort_filter(request.GET, programme)
     return export_response(
         request,
-        CohortExporter(cohort_filter.qs, user=request.user, programme=programme),
-        list_url=reverse("coaching:cohort", args=[programme.pk]),
+        export_builders.cohort_export(request.GET, user=request.user, pk=pk),
+        list_url=reverse("coaching:cohort", args=[pk]),
     )

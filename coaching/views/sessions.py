@@ -14,8 +14,7 @@ from registry.fields import id_or_none
 from registry.models import Business
 from registry.services import StaleEdit
 
-from .. import filters, permissions, selectors, services
-from ..exports import SessionExporter
+from .. import export_builders, filters, permissions, selectors, services
 from ..forms import PickForm, SessionForm
 from ..models import CoachingSession, Programme
 from .common import (
@@ -183,9 +182,8 @@ def session_remove_attendee(request, pk, business_pk):
 @permission_required("coaching.view_coachingsession", raise_exception=True)
 @with_old_parameters_redirected
 def session_export(request):
-    session_filter = filters.session_filter(request.GET)
     return export_response(
         request,
-        SessionExporter(session_filter.qs, user=request.user),
+        export_builders.session_export(request.GET, user=request.user),
         list_url=reverse("coaching:session_list"),
     )
