@@ -316,7 +316,7 @@ def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> 
     The file is planned again inside the transaction with the businesses to update locked; if that plan
     differs from the one previewed (someone edited the registry meanwhile), nothing is written.
     """
-    report = progress or (lambda phase, done, total: None)
+    report = progress or imports.no_progress
     user = registry_import.confirmed_by or registry_import.created_by
     reason = registry_import.change_reason
     try:

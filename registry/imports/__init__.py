@@ -26,12 +26,13 @@ from .cells import (
     read_phone,
 )
 from .columns import COLUMNS, HEADER_FIELDS, REQUIRED_COLUMNS, header_key
-from .files import ImportFileError, decode_csv, sniff_delimiter
+from .files import ImportFileError, decode_csv, no_progress, sniff_delimiter
 from .plan import CREATE, ERROR, UNCHANGED, UPDATE, Plan, build_plan
 from .preview import preview_data
 from .template import template_workbook
 
 __all__ = [
+    "no_progress",
     "COLUMNS",
     "CREATE",
     "ERROR",

@@ -132,9 +132,13 @@ def _read_csv(path: Path, progress: Callable) -> tuple[Sheet, list[RawRow]]:
         ) from error
 
 
+def no_progress(*_report) -> None:
+    """The progress callback (phase, done, total) of work that nobody watches."""
+
+
 def read_file(path, file_name: str = "", progress: Callable | None = None) -> tuple[Sheet, list[RawRow]]:
     path = Path(path)
-    progress = progress or (lambda phase, done, total: None)
+    progress = progress or no_progress
     suffix = Path(file_name or path.name).suffix.lower()
     if suffix == ".xlsx":
         sheet, rows = _read_xlsx(path, progress)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ..models import Business
 from .cells import CellError, read_text
 from .columns import COLUMN_BY_FIELD, Sheet, display_value
-from .files import PROGRESS_EVERY, RawRow, read_file
+from .files import PROGRESS_EVERY, RawRow, no_progress, read_file
 from .reference import Reference
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
@@ -337,7 +337,7 @@ def build_plan(path, file_name: str = "", *, lock: bool = False, progress: Calla
     Queries: three for the reference data, one streamed for the registry's keys, and one per thousand
     businesses to update (locked with select_for_update when `lock`, inside the apply's transaction).
     """
-    report = progress or (lambda phase, done, total: None)
+    report = progress or no_progress
     report("membaca", 0, 0)
     sheet, raw_rows = read_file(path, file_name, report)
     total = len(raw_rows)

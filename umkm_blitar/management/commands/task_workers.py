@@ -24,7 +24,7 @@ class Command(BaseCommand):
         ]
         self.stdout.write(f"{len(workers)} pekerja antrean berjalan.")
 
-        def stop(signum, frame):
+        def stop(*_signal):
             for worker in workers:
                 worker.send_signal(signal.SIGTERM)  # each finishes its task first
 
