@@ -31,13 +31,13 @@ RACE_WINDOW_SECONDS = 0.5
 def slow_saves(monkeypatch):
     """Each save pauses after it has read what was spent and before it writes, as a slow request would:
     the pause is where two saves without a lock would both see room for themselves."""
-    check = services._check_within_budget
+    check = services.budget._check_within_budget
 
     def slow_check(**kwargs):
         check(**kwargs)
         time.sleep(RACE_WINDOW_SECONDS)
 
-    monkeypatch.setattr(services, "_check_within_budget", slow_check)
+    monkeypatch.setattr(services.budget, "_check_within_budget", slow_check)
 
 
 def save_at_the_same_moment(entries, *, user) -> list[str]:

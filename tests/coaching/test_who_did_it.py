@@ -32,7 +32,9 @@ def services_of(module):
     return [
         (name, function)
         for name, function in inspect.getmembers(module, inspect.isfunction)
-        if function.__module__ == module.__name__ and not name.startswith("_") and name not in NOT_SERVICES
+        if function.__module__.startswith(module.__name__)
+        and not name.startswith("_")
+        and name not in NOT_SERVICES
     ]
 
 
