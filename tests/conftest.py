@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import UserFactory
+from tests.world import build_world
 
 ROLES = ["admin", "staf", "pendamping", "pimpinan"]
 
@@ -50,5 +51,15 @@ def client_for(users):
         client = Client()
         client.force_login(users[role])
         return client
+
+    return make
+
+
+@pytest.fixture
+def new_world(users):
+    """The world builder of tests/world.py with a user of each role: new_world(), new_world(year=2025)."""
+
+    def make(**options):
+        return build_world(users, **options)
 
     return make
