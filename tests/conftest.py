@@ -1,4 +1,6 @@
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import Client
 
 from tests.factories import UserFactory
@@ -11,6 +13,34 @@ ROLES = ["admin", "staf", "pendamping", "pimpinan"]
 def fast_password_hashing(settings):
     """Hash test passwords cheaply; the real hasher is slow by design."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _runs_transactional_tests(module) -> bool:
+    return any(
+        item.path == module.path and (marker := item.get_closest_marker("django_db")) is not None
+        and marker.kwargs.get("transaction")
+        for item in module.session.items
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migrated_rows_back_after_transactional_tests(request, django_db_blocker):
+    """Load the migrations' rows back after a module of transactional tests, for the tests after it.
+
+    A transactional test with serialized_rollback leaves every table empty when it ends, content types
+    included; the rows come back only at the start of the next test that asks for them. Run alone,
+    pytest-django puts those tests last; on a pytest-xdist worker a whole file runs at once, so a
+    database test of the next file may follow. Content types are there in any other state (made by
+    migrate, or by the flush after a test without serialized_rollback), where loading the rows would
+    clash with them.
+    """
+    yield
+    if not _runs_transactional_tests(request.node):
+        return
+    serialized = getattr(connection, "_test_serialized_contents", None)
+    with django_db_blocker.unblock():
+        if serialized and not ContentType.objects.exists():
+            connection.creation.deserialize_db_from_string(serialized)
 
 
 def _user_with_role(role: str, first_name: str):
