@@ -3,8 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 
-from tests.factories import UserFactory
-from tests.world import build_world
+from tests.world import build_world, user_with_role
 
 ROLES = ["admin", "staf", "pendamping", "pimpinan"]
 
@@ -43,28 +42,24 @@ def _migrated_rows_back_after_transactional_tests(request, django_db_blocker):
             connection.creation.deserialize_db_from_string(serialized)
 
 
-def _user_with_role(role: str, first_name: str):
-    return UserFactory(username=f"{role}-uji", first_name=first_name, role=role)
-
-
 @pytest.fixture
 def admin_user(db):
-    return _user_with_role("admin", "Admin")
+    return user_with_role("admin")
 
 
 @pytest.fixture
 def staf(db):
-    return _user_with_role("staf", "Siti")
+    return user_with_role("staf")
 
 
 @pytest.fixture
 def pendamping(db):
-    return _user_with_role("pendamping", "Bagus")
+    return user_with_role("pendamping")
 
 
 @pytest.fixture
 def pimpinan(db):
-    return _user_with_role("pimpinan", "Kepala")
+    return user_with_role("pimpinan")
 
 
 @pytest.fixture

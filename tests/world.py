@@ -47,10 +47,22 @@ from tests.factories import (
     EventFactory,
     ExpenditureFactory,
     ProgrammeFactory,
+    UserFactory,
 )
 
 FOLLOW_UP_ON = datetime.date(2024, 6, 1)  # the follow-up of the 2024 programme, unless a test says
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+FIRST_NAMES = {"admin": "Admin", "staf": "Siti", "pendamping": "Bagus", "pimpinan": "Kepala"}
+
+
+def user_with_role(role: str):
+    """A role's user as tests/conftest.py's fixtures give it: staf-uji (Siti), pendamping-uji (Bagus), …"""
+    return UserFactory(username=f"{role}-uji", first_name=FIRST_NAMES[role], role=role)
+
+
+def users_of_every_role() -> dict:
+    """One user per role, by role name, the same users as tests/conftest.py's `users` fixture."""
+    return {role: user_with_role(role) for role in FIRST_NAMES}
 
 
 @dataclass

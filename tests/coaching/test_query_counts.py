@@ -14,8 +14,8 @@ from coaching import services
 from coaching.models import Attendance, EventParticipant, Expenditure, Topic
 from registry.models import Desa
 from tests.dashboard.test_dashboards import HOME_QUERIES
-from tests.factories import BusinessFactory, EnrolmentFactory, ProgrammeFactory
-from tests.world import World
+from tests.factories import BusinessFactory, EnrolmentFactory, ProgrammeFactory, UserFactory
+from tests.world import World, build_world, kept_for_module, users_of_every_role
 
 pytestmark = pytest.mark.django_db
 
@@ -110,9 +110,19 @@ def make_data(n: int, world: World, staf, pendamping, other_pendamping) -> World
     return world
 
 
-@pytest.fixture(params=SIZES, ids=lambda n: f"{n}-rows")
-def data(request, new_world, staf, pendamping, other_pendamping) -> World:
-    return make_data(request.param, new_world(), staf, pendamping, other_pendamping)
+@pytest.fixture(scope="module", params=SIZES, ids=lambda n: f"{n}-rows")
+def data(request, django_db_setup, django_db_blocker, tmp_path_factory) -> World:
+    """Built once per size for the module; what a test changes is undone at its end (kept_for_module).
+
+    The users are those of the role fixtures (staf, client_for, …), which find them by username.
+    """
+    with kept_for_module(django_db_blocker, tmp_path_factory.mktemp("media")):
+        users = users_of_every_role()
+        # tests/coaching/conftest.py's other_pendamping
+        other_pendamping = UserFactory(username="pendamping-lain", first_name="Dewi", role="pendamping")
+        yield make_data(
+            request.param, build_world(users), users["staf"], users["pendamping"], other_pendamping
+        )
 
 
 @pytest.fixture
