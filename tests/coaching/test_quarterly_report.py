@@ -26,7 +26,7 @@ from coaching.models import (
 from coaching.periods import QUARTER_NUMERALS
 from registry.models import Business, Desa, Kecamatan
 from tests.factories import BusinessFactory, ProgrammeFactory
-from tests.world import World
+from tests.world import World, build_world, kept_for_module, users_of_every_role
 
 pytestmark = pytest.mark.django_db
 
@@ -77,10 +77,8 @@ def download(client, programme, quarter="2") -> openpyxl.Workbook:
     return workbook_of(response.content)
 
 
-@pytest.fixture
-def report_data(new_world, staf, pendamping):
+def build_report_data(world: World, staf, pendamping) -> dict:
     """A 2024 programme with activity before, in and after Triwulan II (1 April – 30 Juni)."""
-    world = new_world()
     srengat = Kecamatan.objects.get(name="Srengat")
     wlingi = Kecamatan.objects.get(name="Wlingi")
     wlingi_desa = Desa.objects.filter(kecamatan=wlingi).first()
@@ -169,9 +167,29 @@ def report_data(new_world, staf, pendamping):
     }
 
 
+@pytest.fixture(scope="module")
+def _module_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The report's world and its Triwulan II workbook as staf download it, made once for the module;
+    what a test changes is undone at its end (tests/world.py kept_for_module)."""
+    with kept_for_module(django_db_blocker, tmp_path_factory.mktemp("media")):
+        users = users_of_every_role()  # the users of the role fixtures, which find them by username
+        data = build_report_data(build_world(users), users["staf"], users["pendamping"])
+        client = Client()
+        client.force_login(users["staf"])
+        url = reverse("coaching:quarterly_report", args=[data["programme"].pk])
+        response = client.get(url, {"triwulan": "2"})
+        assert response.status_code == 200
+        yield data, response.content
+
+
 @pytest.fixture
-def q2_workbook(report_data, client_for):
-    return download(client_for("staf"), report_data["programme"])
+def report_data(_module_data, db):
+    return _module_data[0]
+
+
+@pytest.fixture
+def q2_workbook(_module_data, db) -> openpyxl.Workbook:
+    return workbook_of(_module_data[1])  # read afresh for each test, which may touch its cells
 
 
 # --- the workbook ----------------------------------------------------------------------------
