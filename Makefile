@@ -58,9 +58,11 @@ chromium:
 	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Pasang Chromium dulu: sudo apt-get install -y chromium" >&2; exit 1; fi; }
 
-## Install what the tests need and run the whole suite (lint, unit, view and browser tests).
+## Install what the tests need and run the whole suite (lint, unit, view and browser tests), a file at
+## a time on each core (pytest-xdist), each worker with a database of its own; TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
 test: install-dev chromium lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

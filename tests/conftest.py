@@ -1,7 +1,9 @@
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import Client
 
-from tests.factories import UserFactory
+from tests.world import build_world, user_with_role
 
 ROLES = ["admin", "staf", "pendamping", "pimpinan"]
 
@@ -12,28 +14,52 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _user_with_role(role: str, first_name: str):
-    return UserFactory(username=f"{role}-uji", first_name=first_name, role=role)
+def _runs_transactional_tests(module) -> bool:
+    return any(
+        item.path == module.path and (marker := item.get_closest_marker("django_db")) is not None
+        and marker.kwargs.get("transaction")
+        for item in module.session.items
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migrated_rows_back_after_transactional_tests(request, django_db_blocker):
+    """Load the migrations' rows back after a module of transactional tests, for the tests after it.
+
+    A transactional test with serialized_rollback leaves every table empty when it ends, content types
+    included; the rows come back only at the start of the next test that asks for them. Run alone,
+    pytest-django puts those tests last; on a pytest-xdist worker a whole file runs at once, so a
+    database test of the next file may follow. Content types are there in any other state (made by
+    migrate, or by the flush after a test without serialized_rollback), where loading the rows would
+    clash with them.
+    """
+    yield
+    if not _runs_transactional_tests(request.node):
+        return
+    serialized = getattr(connection, "_test_serialized_contents", None)
+    with django_db_blocker.unblock():
+        if serialized and not ContentType.objects.exists():
+            connection.creation.deserialize_db_from_string(serialized)
 
 
 @pytest.fixture
 def admin_user(db):
-    return _user_with_role("admin", "Admin")
+    return user_with_role("admin")
 
 
 @pytest.fixture
 def staf(db):
-    return _user_with_role("staf", "Siti")
+    return user_with_role("staf")
 
 
 @pytest.fixture
 def pendamping(db):
-    return _user_with_role("pendamping", "Bagus")
+    return user_with_role("pendamping")
 
 
 @pytest.fixture
 def pimpinan(db):
-    return _user_with_role("pimpinan", "Kepala")
+    return user_with_role("pimpinan")
 
 
 @pytest.fixture
@@ -50,5 +76,15 @@ def client_for(users):
         client = Client()
         client.force_login(users[role])
         return client
+
+    return make
+
+
+@pytest.fixture
+def new_world(users):
+    """The world builder of tests/world.py with a user of each role: new_world(), new_world(year=2025)."""
+
+    def make(**options):
+        return build_world(users, **options)
 
     return make

@@ -8,7 +8,6 @@ import hashlib
 from io import StringIO
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -36,22 +35,6 @@ FILLED_BY_THE_DEMO = [
     "coaching_historicalenrolment",
     "coaching_expenditure",
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _migrated_rows_left_behind(django_db_setup, django_db_blocker):
-    """Load the migrations' rows back after these tests, for any database test that comes after.
-
-    A transactional test with serialized_rollback leaves every table empty when it ends, content
-    types included, and the rows come back only at the start of the next test that asks for them.
-    Content types are there in any other state (made by migrate, or by the flush after a test without
-    serialized_rollback), where loading the rows would clash with them.
-    """
-    yield
-    serialized = getattr(connection, "_test_serialized_contents", None)
-    with django_db_blocker.unblock():
-        if serialized and not ContentType.objects.exists():
-            connection.creation.deserialize_db_from_string(serialized)
 
 
 @pytest.fixture

@@ -24,25 +24,16 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.db import connection
+from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
-from coaching.models import Assessment, Attendance, EventParticipant, Topic
+from coaching.models import Assessment, Attendance, Topic
 from registry.models import Desa, ExportJob, KbliCode, Kecamatan, RegistryImport, Sector
-from tests.factories import (
-    AssessmentFactory,
-    AssociationFactory,
-    BudgetLineFactory,
-    CoachingSessionFactory,
-    EnrolmentFactory,
-    EventFactory,
-    ExpenditureFactory,
-    ProgrammeFactory,
-    UserFactory,
-)
+from tests.factories import UserFactory
+from tests.world import build_world, kept_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -375,31 +366,25 @@ RULES = _rules()
 # --- the world ------------------------------------------------------------------------------------
 
 
-def build_world() -> dict:
+def build_door_world() -> dict:
     users = {
         role: UserFactory(username=f"{role}-pintu", first_name=role.title(), role=role) for role in ROLES
     }
-    programme = ProgrammeFactory()
-    enrolment = EnrolmentFactory(
-        programme=programme, pendamping=users["pendamping"], business__name="Keripik Tempe Bu Sri"
-    )
+    pendamping = users["pendamping"]
+    world = build_world(users)
+    enrolment = world.enrol(pendamping=pendamping, business__name="Keripik Tempe Bu Sri")
     enrolment.evidence.save("bukti.pdf", ContentFile(PDF), save=True)
-    assessment = AssessmentFactory(enrolment=enrolment, recorded_by=users["pendamping"])
-    session = CoachingSessionFactory(
-        programme=programme,
-        pendamping=users["pendamping"],
-        recorded_by=users["pendamping"],
+    assessment = world.assess(enrolment, pendamping)
+    session = world.hold_session(
+        pendamping=pendamping,
+        recorded_by=pendamping,
         topics=[Topic.objects.get(slug="digital")],
+        attendees=[enrolment],
     )
-    Attendance.objects.create(
-        session=session, business=enrolment.business, enrolment=enrolment, recorded_by=users["pendamping"]
-    )
-    event = EventFactory(programme=programme)
-    participant = EventParticipant.objects.create(
-        event=event, business=enrolment.business, outcome_on=datetime.date(2024, 6, 10)
-    )
-    budget_line = BudgetLineFactory(programme=programme)
-    expenditure = ExpenditureFactory(budget_line=budget_line, session=session, recorded_by=users["staf"])
+    event = world.hold_drive()
+    participant = world.register(event, enrolment.business, outcome_on=datetime.date(2024, 6, 10))
+    budget_line = world.budget_line()
+    expenditure = world.spend(budget_line, session=session, recorded_by=users["staf"])
     registry_import = RegistryImport.objects.create(
         file_name="registri-umkm.xlsx",
         status=RegistryImport.Status.DONE,
@@ -434,15 +419,15 @@ def build_world() -> dict:
         "users": users,
         "user": users["staf"],
         "group": Group.objects.get(name="staf"),
-        "programme": programme,
+        "programme": world.programme,
         "enrolment": enrolment,
         "business": enrolment.business,
         "assessment": assessment,
         "session": session,
         "event": event,
         "participant": participant,
-        "association": AssociationFactory(name="Asosiasi Keripik Blitar"),
-        "kecamatan_plan": programme.kecamatan_plans.get_or_create(
+        "association": world.found_association(name="Asosiasi Keripik Blitar"),
+        "kecamatan_plan": world.programme.kecamatan_plans.get_or_create(
             kecamatan=Kecamatan.objects.get(name="Srengat")
         )[0],
         "budget_line": budget_line,
@@ -483,28 +468,16 @@ def snapshot() -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The world, built once: in a transaction of its own, which each test's savepoint sits inside."""
-    overrides = override_settings(
-        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-    )
-    overrides.enable()
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            world = build_world()
-            # One login per role, kept for the module: a login is the slowest step of a request here.
-            world["sessions"] = {}
-            for role in ROLES:
-                client = Client()
-                client.force_login(world["users"][role])
-                world["sessions"][role] = client.cookies[settings.SESSION_COOKIE_NAME].value
-            world["rows"] = snapshot()
-            yield world
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            overrides.disable()
+    with kept_for_module(django_db_blocker, tmp_path_factory.mktemp("media")):
+        world = build_door_world()
+        # One login per role, kept for the module: a login is the slowest step of a request here.
+        world["sessions"] = {}
+        for role in ROLES:
+            client = Client()
+            client.force_login(world["users"][role])
+            world["sessions"][role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        world["rows"] = snapshot()
+        yield world
 
 
 # --- opening a door ---------------------------------------------------------------------------------

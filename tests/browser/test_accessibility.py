@@ -11,31 +11,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from coaching.models import (
-    Assessment,
-    Association,
-    Attendance,
-    Enrolment,
-    EventParticipant,
-    Expenditure,
-    KecamatanPlan,
-    Membership,
-    Topic,
-)
+from coaching.models import Association, Enrolment, EventParticipant, Expenditure, Topic
 from registry import services as registry_services
 from registry.models import Business, Desa, Kecamatan, Sector
 from tests.browser.axe import Audit
-from tests.factories import (
-    AssessmentFactory,
-    AssociationFactory,
-    BudgetLineFactory,
-    BusinessFactory,
-    CoachingSessionFactory,
-    EnrolmentFactory,
-    EventFactory,
-    ExpenditureFactory,
-    ProgrammeFactory,
-)
+from tests.factories import BusinessFactory
 from tests.registry.fixtures import make_messy
 
 
@@ -50,7 +30,7 @@ def import_in_process(settings, tmp_path):
 
 
 @pytest.fixture
-def programme(staf, pendamping):
+def programme(new_world, staf, pendamping):
     """This year's programme with a plan everywhere, a cohort, sessions, an event, spending."""
     today = timezone.localdate()
     year_day = datetime.date(today.year, 1, 1)
@@ -58,17 +38,14 @@ def programme(staf, pendamping):
     def day(offset):
         return min(year_day + datetime.timedelta(days=offset), today)
 
-    programme = ProgrammeFactory(
+    world = new_world(
         year=today.year,
         name=f"Pembinaan UMKM {today.year}",
         starts_on=year_day,
         ends_on=datetime.date(today.year, 12, 31),
         naik_kelas_target=20,
     )
-    KecamatanPlan.objects.bulk_create(
-        KecamatanPlan(programme=programme, kecamatan=kecamatan, planned_sessions=4)
-        for kecamatan in Kecamatan.objects.all()
-    )
+    world.plan(Kecamatan.objects.all(), planned_sessions=4)
     places = list(Desa.objects.filter(kecamatan__name__in=["Srengat", "Wonodadi", "Kademangan"])[:6])
     sectors = list(Sector.objects.all()[:4])
     businesses = [
@@ -84,26 +61,19 @@ def programme(staf, pendamping):
         )
     ]
     enrolments = [
-        EnrolmentFactory(
-            programme=programme,
-            business=business,
-            enrolled_on=year_day,
-            pendamping=pendamping if number < 6 else None,
-        )
+        world.enrol(business, enrolled_on=year_day, pendamping=pendamping if number < 6 else None)
         for number, business in enumerate(businesses)
     ]
     # Baselines and follow-ups for most; the last three have none and appear in "data to fix".
     for number, enrolment in enumerate(enrolments[:-3]):
-        AssessmentFactory(
-            enrolment=enrolment, assessed_on=day(10), turnover=100_000_000, recorded_by=staf, has_nib=False
-        )
-        AssessmentFactory(
-            enrolment=enrolment,
-            kind=Assessment.Kind.FOLLOW_UP,
+        world.assess(enrolment, staf, assessed_on=day(10), turnover=100_000_000, has_nib=False)
+        world.assess(
+            enrolment,
+            staf,
+            follow_up=True,
             assessed_on=day(40),
             turnover=130_000_000 if number % 2 else 105_000_000,
             has_nib=bool(number % 2),
-            recorded_by=staf,
         )
     verified = enrolments[0]
     verified.status = Enrolment.Status.NAIK_KELAS
@@ -116,39 +86,29 @@ def programme(staf, pendamping):
 
     topics = list(Topic.objects.all()[:2])
     for week in range(3):
-        session = CoachingSessionFactory(
-            programme=programme,
+        session = world.hold_session(
             held_on=day(7 * week + 3),
             recorded_by=pendamping,
             pendamping=pendamping,
             venue="Balai Desa Karanggayam",
             topics=topics,
+            attendees=enrolments[:5],
+            attendance_by=staf,
         )
-        Attendance.objects.bulk_create(
-            Attendance(session=session, business=enrolment.business, enrolment=enrolment, recorded_by=staf)
-            for enrolment in enrolments[:5]
-        )
-    event = EventFactory(programme=programme, held_on=day(30))
+    event = world.hold_drive(held_on=day(30))
     for number, business in enumerate(businesses[:4]):
-        EventParticipant.objects.create(
-            event=event, business=business, outcome=list(EventParticipant.Outcome)[number % 3]
-        )
-    association = AssociationFactory(name="Asosiasi Perajin Gerabah Blitar")
-    for business in businesses[:3]:
-        Membership.objects.create(association=association, business=business, recorded_by=staf)
-    for line in (
-        BudgetLineFactory(programme=programme),
-        BudgetLineFactory(programme=programme, name="Narasumber kelas digital"),
-    ):
+        world.register(event, business, outcome=list(EventParticipant.Outcome)[number % 3])
+    world.found_association(name="Asosiasi Perajin Gerabah Blitar", members=businesses[:3], recorded_by=staf)
+    for line in (world.budget_line(), world.budget_line(name="Narasumber kelas digital")):
         for number in range(3):
-            ExpenditureFactory(
-                budget_line=line,
+            world.spend(
+                line,
                 spent_on=day(5 + number * 20),
                 recorded_by=staf,
                 session=session if number == 0 else None,
                 event=event if number == 1 else None,
             )
-    return programme
+    return world.programme
 
 
 def log_out(page):

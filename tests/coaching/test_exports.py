@@ -3,25 +3,14 @@
 import csv
 import datetime
 import io
-from dataclasses import dataclass
 
 import openpyxl
 import pytest
 from django.urls import reverse
 
-from coaching.models import (
-    Assessment,
-    Attendance,
-    BudgetLine,
-    CoachingSession,
-    Enrolment,
-    Expenditure,
-    Programme,
-    Topic,
-)
+from coaching.models import Attendance, BudgetLine, CoachingSession, Enrolment, Topic
 from registry.models import Desa, Kecamatan, Sector
 from tests.factories import (
-    AssessmentFactory,
     BudgetLineFactory,
     CoachingSessionFactory,
     EnrolmentFactory,
@@ -29,6 +18,7 @@ from tests.factories import (
     ProgrammeFactory,
 )
 from tests.registry.test_exports import FORMULAS, read_csv, read_xlsx, sheet_xml
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -37,50 +27,33 @@ WONODADI_DESA = "35.05.01.2001"
 ROLES = ["admin", "staf", "pendamping", "pimpinan"]
 
 
-@dataclass
-class Data:
-    programme: Programme
-    hyperlink: Enrolment  # a business named like a formula, with a NIK, a baseline and a follow-up
-    kopi: Enrolment
-    withdrawn: Enrolment
-    verified: Enrolment
-    class_in_srengat: CoachingSession
-    visit_in_wonodadi: CoachingSession
-    meals: BudgetLine
-    speakers: BudgetLine
-
-
 @pytest.fixture
-def data(programme, staf, pendamping, other_pendamping) -> Data:
+def data(new_world, staf, pendamping, other_pendamping) -> World:
+    """A cohort of four in Srengat and Wonodadi, two sessions, spending on two lines, and rows of other
+    programmes that no export of this one may show.
+
+    Named: hyperlink (a business named like a formula, with a NIK, a baseline and a follow-up), kopi,
+    withdrawn, verified, class_in_srengat, visit_in_wonodadi, meals, speakers.
+    """
+    world = new_world()
     wonodadi = Desa.objects.get(code=WONODADI_DESA)
     minuman = Sector.objects.get(slug="minuman")
-    hyperlink = EnrolmentFactory(
-        programme=programme,
+    hyperlink = world.enrol(
         business__name=FORMULAS[0],
         business__owner_nik=NIK,
         business__nib="9120001234567",
         pendamping=pendamping,
     )
-    AssessmentFactory(enrolment=hyperlink, recorded_by=staf, turnover=120_000_000)
-    AssessmentFactory(
-        enrolment=hyperlink,
-        recorded_by=staf,
-        kind=Assessment.Kind.FOLLOW_UP,
-        assessed_on=datetime.date(2024, 6, 1),
-        turnover=150_000_000,
-    )
-    kopi = EnrolmentFactory(
-        programme=programme,
+    world.assess(hyperlink, staf, turnover=120_000_000)
+    world.assess(hyperlink, staf, follow_up=True, turnover=150_000_000)
+    kopi = world.enrol(
         business__name="Kopi Bubuk Wonodadi",
         business__desa=wonodadi,
         business__sector=minuman,
         pendamping=other_pendamping,
     )
-    withdrawn = EnrolmentFactory(
-        programme=programme, business__name="Batik Tulis", status=Enrolment.Status.WITHDRAWN
-    )
-    verified = EnrolmentFactory(
-        programme=programme,
+    withdrawn = world.enrol(business__name="Batik Tulis", status=Enrolment.Status.WITHDRAWN)
+    verified = world.enrol(
         business__name="Gerabah Naik Kelas",
         status=Enrolment.Status.NAIK_KELAS,
         verified_on=datetime.date(2024, 8, 1),
@@ -91,17 +64,17 @@ def data(programme, staf, pendamping, other_pendamping) -> Data:
     )
 
     marketing, digital = Topic.objects.get(slug="pemasaran-merek"), Topic.objects.get(slug="digital")
-    class_in_srengat = CoachingSessionFactory(
-        programme=programme,
+    class_in_srengat = world.hold_session(
         held_on=datetime.date(2024, 3, 5),
         pendamping=pendamping,
         recorded_by=pendamping,
         venue="Balai Desa Karanggayam",
         duration_minutes=120,
         topics=[digital, marketing],
+        attendees=[hyperlink, kopi, verified],
+        attendance_by=staf,
     )
-    visit_in_wonodadi = CoachingSessionFactory(
-        programme=programme,
+    visit_in_wonodadi = world.hold_session(
         held_on=datetime.date(2024, 7, 10),
         kind=CoachingSession.Kind.SITE_VISIT,
         kecamatan=wonodadi.kecamatan,
@@ -110,22 +83,17 @@ def data(programme, staf, pendamping, other_pendamping) -> Data:
         recorded_by=other_pendamping,
         notes='=HYPERLINK("http://x","catatan")',
         topics=[marketing],
+        attendees=[kopi],
+        attendance_by=staf,
     )
     CoachingSessionFactory(
         programme=ProgrammeFactory(name="Program 2023", year=2023), held_on=datetime.date(2023, 5, 1)
     )
-    for session, enrolments in [(class_in_srengat, [hyperlink, kopi, verified]), (visit_in_wonodadi, [kopi])]:
-        Attendance.objects.bulk_create(
-            Attendance(session=session, business=e.business, enrolment=e, recorded_by=staf)
-            for e in enrolments
-        )
 
-    meals = BudgetLineFactory(programme=programme, name="Konsumsi kelas")
-    speakers = BudgetLineFactory(
-        programme=programme, name="Honor narasumber", category=BudgetLine.Category.SPEAKER_FEES
-    )
-    ExpenditureFactory(
-        budget_line=meals,
+    meals = world.budget_line(name="Konsumsi kelas")
+    speakers = world.budget_line(name="Honor narasumber", category=BudgetLine.Category.SPEAKER_FEES)
+    world.spend(
+        meals,
         spent_on=datetime.date(2024, 3, 5),
         amount=1_250_000,
         description=FORMULAS[0],
@@ -133,8 +101,8 @@ def data(programme, staf, pendamping, other_pendamping) -> Data:
         recorded_by=staf,
     )
     for number, description in enumerate(FORMULAS[1:]):
-        ExpenditureFactory(
-            budget_line=speakers,
+        world.spend(
+            speakers,
             spent_on=datetime.date(2024, 4 + number, 2),
             amount=500_000 + number,
             description=description,
@@ -144,9 +112,17 @@ def data(programme, staf, pendamping, other_pendamping) -> Data:
     ExpenditureFactory(
         budget_line=BudgetLineFactory(programme=ProgrammeFactory(name="Lain")), recorded_by=staf
     )
-    return Data(
-        programme, hyperlink, kopi, withdrawn, verified, class_in_srengat, visit_in_wonodadi, meals, speakers
+    world.name(
+        hyperlink=hyperlink,
+        kopi=kopi,
+        withdrawn=withdrawn,
+        verified=verified,
+        class_in_srengat=class_in_srengat,
+        visit_in_wonodadi=visit_in_wonodadi,
+        meals=meals,
+        speakers=speakers,
     )
+    return world
 
 
 def rows_by_header(rows: list[list]) -> list[dict]:
@@ -424,20 +400,18 @@ def test_the_session_list_offers_both_downloads_with_its_current_filter(client_f
 # --- queries ---------------------------------------------------------------------------------
 
 
-def grow(data: Data, staf, extra: int) -> None:
+def grow(data: World, staf, extra: int) -> None:
     """`extra` more businesses in the cohort, each at the Srengat class, and `extra` more spending entries."""
     for number in range(extra):
-        enrolment = EnrolmentFactory(programme=data.programme, business__name=f"Tambahan {number}")
-        AssessmentFactory(enrolment=enrolment, recorded_by=staf)
+        enrolment = data.enrol(business__name=f"Tambahan {number}")
+        data.assess(enrolment, staf)
         Attendance.objects.create(
             session=data.class_in_srengat, business=enrolment.business, enrolment=enrolment, recorded_by=staf
         )
-        CoachingSessionFactory(
-            programme=data.programme, recorded_by=staf, topics=Topic.objects.filter(slug="digital")
-        )
-    Expenditure.objects.bulk_create(
-        Expenditure(budget_line=data.meals, amount=1_000, description="Air minum", recorded_by=staf,
-                    spent_on=datetime.date(2024, 2, 1))
+        data.hold_session(recorded_by=staf, topics=Topic.objects.filter(slug="digital"))
+    data.spend_in_bulk(
+        {"budget_line": data.meals, "amount": 1_000, "description": "Air minum", "recorded_by": staf,
+         "spent_on": datetime.date(2024, 2, 1)}
         for _ in range(extra)
     )  # fmt: skip
 

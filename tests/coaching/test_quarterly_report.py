@@ -18,26 +18,15 @@ from django.utils import timezone
 
 from coaching import reports, selectors
 from coaching.models import (
-    Assessment,
-    Attendance,
     Enrolment,
     EventParticipant,
     Expenditure,
-    KecamatanPlan,
     Programme,
 )
 from coaching.periods import QUARTER_NUMERALS
 from registry.models import Business, Desa, Kecamatan
-from tests.factories import (
-    AssessmentFactory,
-    BudgetLineFactory,
-    BusinessFactory,
-    CoachingSessionFactory,
-    EnrolmentFactory,
-    EventFactory,
-    ExpenditureFactory,
-    ProgrammeFactory,
-)
+from tests.factories import BusinessFactory, ProgrammeFactory
+from tests.world import World, build_world, kept_for_module, users_of_every_role
 
 pytestmark = pytest.mark.django_db
 
@@ -88,68 +77,58 @@ def download(client, programme, quarter="2") -> openpyxl.Workbook:
     return workbook_of(response.content)
 
 
-@pytest.fixture
-def report_data(staf, pendamping):
+def build_report_data(world: World, staf, pendamping) -> dict:
     """A 2024 programme with activity before, in and after Triwulan II (1 April – 30 Juni)."""
-    programme = ProgrammeFactory()
     srengat = Kecamatan.objects.get(name="Srengat")
     wlingi = Kecamatan.objects.get(name="Wlingi")
     wlingi_desa = Desa.objects.filter(kecamatan=wlingi).first()
-    KecamatanPlan.objects.create(programme=programme, kecamatan=srengat, planned_sessions=4)
-    KecamatanPlan.objects.create(programme=programme, kecamatan=wlingi, planned_sessions=2)
+    world.plan([srengat], planned_sessions=4)
+    world.plan([wlingi], planned_sessions=2)
 
     # The cohort: one verified in the quarter, one verified after it, one withdrawn, one still active.
-    formula = EnrolmentFactory(
-        programme=programme, pendamping=pendamping, business__name=FORMULA_NAME, business__owner_nik=NIK,
+    formula = world.enrol(
+        pendamping=pendamping, business__name=FORMULA_NAME, business__owner_nik=NIK,
         status=Enrolment.Status.NAIK_KELAS, verified_on=datetime.date(2024, 5, 20), verified_by=staf,
     )  # fmt: skip
-    later = EnrolmentFactory(
-        programme=programme, business__name="Keripik Tempe Bu Sri", business__desa=wlingi_desa,
-        business__kecamatan=wlingi, status=Enrolment.Status.NAIK_KELAS,
-        verified_on=datetime.date(2024, 8, 1), verified_by=staf,
+    later = world.enrol(
+        business__name="Keripik Tempe Bu Sri", business__desa=wlingi_desa, business__kecamatan=wlingi,
+        status=Enrolment.Status.NAIK_KELAS, verified_on=datetime.date(2024, 8, 1), verified_by=staf,
     )  # fmt: skip
-    withdrawn = EnrolmentFactory(
-        programme=programme, business__name="Batik Tulis Sawentar", status=Enrolment.Status.WITHDRAWN
-    )
-    active = EnrolmentFactory(programme=programme, business__name="Anyaman Bambu Tingal")
+    withdrawn = world.enrol(business__name="Batik Tulis Sawentar", status=Enrolment.Status.WITHDRAWN)
+    active = world.enrol(business__name="Anyaman Bambu Tingal")
     for enrolment in (formula, later, withdrawn, active):
-        AssessmentFactory(enrolment=enrolment, recorded_by=staf)
-    AssessmentFactory(
-        enrolment=formula, recorded_by=staf, kind=Assessment.Kind.FOLLOW_UP,
-        assessed_on=datetime.date(2024, 5, 2), has_nib=True, sells_online=True, turnover=150_000_000,
+        world.assess(enrolment, staf)
+    world.assess(
+        formula, staf, follow_up=True, assessed_on=datetime.date(2024, 5, 2), has_nib=True, sells_online=True,
+        turnover=150_000_000,
     )  # fmt: skip
     # Assessed after the quarter: the Q2 report must not see it.
-    AssessmentFactory(
-        enrolment=later, recorded_by=staf, kind=Assessment.Kind.FOLLOW_UP,
-        assessed_on=datetime.date(2024, 7, 20), has_nib=True, has_halal=True,
-    )  # fmt: skip
+    world.assess(
+        later, staf, follow_up=True, assessed_on=datetime.date(2024, 7, 20), has_nib=True, has_halal=True
+    )
 
+    attendees = [formula, active]
     sessions = [
-        CoachingSessionFactory(programme=programme, held_on=datetime.date(2024, 3, 5), recorded_by=staf),
-        CoachingSessionFactory(
-            programme=programme,
+        world.hold_session(held_on=datetime.date(2024, 3, 5), recorded_by=staf, attendees=attendees),
+        world.hold_session(
             held_on=datetime.date(2024, 4, 10),
             recorded_by=staf,
             pendamping=pendamping,
             venue="Balai Desa Karanggayam",
+            attendees=attendees,
         ),  # fmt: skip
-        CoachingSessionFactory(
-            programme=programme, held_on=datetime.date(2024, 6, 12), kecamatan=wlingi, recorded_by=staf
+        world.hold_session(
+            held_on=datetime.date(2024, 6, 12), kecamatan=wlingi, recorded_by=staf, attendees=attendees
         ),
-        CoachingSessionFactory(programme=programme, held_on=datetime.date(2024, 7, 3), recorded_by=staf),
+        world.hold_session(held_on=datetime.date(2024, 7, 3), recorded_by=staf, attendees=attendees),
     ]
-    for session in sessions:
-        for enrolment in (formula, active):
-            Attendance.objects.create(
-                session=session, business=enrolment.business, enrolment=enrolment, recorded_by=staf
-            )
 
     # The money: spending before, in and after the quarter, on two lines.
-    speakers = BudgetLineFactory(
-        programme=programme, category="narasumber", name="Honorarium narasumber", allocation=40_000_000,
+    speakers = world.budget_line(
+        category="narasumber", name="Honorarium narasumber", allocation=40_000_000,
         plan_q1=10_000_000, plan_q2=20_000_000, plan_q3=5_000_000, plan_q4=5_000_000,
     )  # fmt: skip
-    meals = BudgetLineFactory(programme=programme, name="Konsumsi kelas kelompok")
+    meals = world.budget_line(name="Konsumsi kelas kelompok")
     for line, day, amount in [
         (meals, datetime.date(2024, 3, 30), 1_250_000),
         (meals, datetime.date(2024, 4, 1), 987_500),
@@ -157,36 +136,60 @@ def report_data(staf, pendamping):
         (meals, datetime.date(2024, 6, 30), 312_750),
         (speakers, datetime.date(2024, 7, 1), 5_000_000),
     ]:
-        ExpenditureFactory(
-            budget_line=line, spent_on=day, amount=amount, recorded_by=staf,
+        world.spend(
+            line, spent_on=day, amount=amount, recorded_by=staf,
             session=sessions[1] if day == datetime.date(2024, 5, 2) else None,
             description=f"Belanja {day:%d-%m}",
         )  # fmt: skip
-    ExpenditureFactory(
-        budget_line=meals, spent_on=datetime.date(2024, 6, 3), amount=100_000, recorded_by=staf,
+    world.spend(
+        meals, spent_on=datetime.date(2024, 6, 3), amount=100_000, recorded_by=staf,
         description="-biaya koreksi", receipt_number="@SPJ",
     )  # fmt: skip
 
     # NIB drive: one issued in the quarter, one after it, one only applied.
-    drive = EventFactory(programme=programme)
+    drive = world.hold_drive()
     for enrolment, outcome, day in [
         (formula, EventParticipant.Outcome.ISSUED, datetime.date(2024, 6, 10)),
         (active, EventParticipant.Outcome.ISSUED, datetime.date(2024, 7, 10)),
         (later, EventParticipant.Outcome.APPLIED, datetime.date(2024, 6, 10)),
     ]:
-        EventParticipant.objects.create(
-            event=drive, business=enrolment.business, outcome=outcome, outcome_on=day
-        )
+        world.register(drive, enrolment.business, outcome=outcome, outcome_on=day)
 
     # The registry: one business more enters in the quarter, one after it.
     BusinessFactory(name="Es Dawet Ayu", registered_on=datetime.date(2024, 5, 5))
     BusinessFactory(name="Jamu Gendong Bu Tin", registered_on=datetime.date(2024, 9, 9))
-    return {"programme": programme, "formula": formula, "later": later, "meals": meals, "speakers": speakers}
+    return {
+        "programme": world.programme,
+        "formula": formula,
+        "later": later,
+        "meals": meals,
+        "speakers": speakers,
+    }
+
+
+@pytest.fixture(scope="module")
+def _module_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The report's world and its Triwulan II workbook as staf download it, made once for the module;
+    what a test changes is undone at its end (tests/world.py kept_for_module)."""
+    with kept_for_module(django_db_blocker, tmp_path_factory.mktemp("media")):
+        users = users_of_every_role()  # the users of the role fixtures, which find them by username
+        data = build_report_data(build_world(users), users["staf"], users["pendamping"])
+        client = Client()
+        client.force_login(users["staf"])
+        url = reverse("coaching:quarterly_report", args=[data["programme"].pk])
+        response = client.get(url, {"triwulan": "2"})
+        assert response.status_code == 200
+        yield data, response.content
 
 
 @pytest.fixture
-def q2_workbook(report_data, client_for):
-    return download(client_for("staf"), report_data["programme"])
+def report_data(_module_data, db):
+    return _module_data[0]
+
+
+@pytest.fixture
+def q2_workbook(_module_data, db) -> openpyxl.Workbook:
+    return workbook_of(_module_data[1])  # read afresh for each test, which may touch its cells
 
 
 # --- the workbook ----------------------------------------------------------------------------
@@ -529,24 +532,19 @@ def test_command_refuses_a_year_or_programme_it_does_not_know(report_data, tmp_p
 
 def grow(programme: Programme, n: int, staf) -> None:
     """n more of everything the report reads: cohort members, sessions, spending, drives, registry."""
-    line = BudgetLineFactory(programme=programme, name=f"Bahan pelatihan {n}", allocation=400_000_000,
-                             plan_q1=100_000_000, plan_q2=100_000_000, plan_q3=100_000_000,
-                             plan_q4=100_000_000)  # fmt: skip
-    drive = EventFactory(programme=programme, name=f"Fasilitasi NIB {n}")
+    world = World(users={"staf": staf}, programme=programme)
+    line = world.budget_line(name=f"Bahan pelatihan {n}", allocation=400_000_000, plan_q1=100_000_000,
+                             plan_q2=100_000_000, plan_q3=100_000_000, plan_q4=100_000_000)  # fmt: skip
+    drive = world.hold_drive(name=f"Fasilitasi NIB {n}")
     for number in range(n):
-        enrolment = EnrolmentFactory(programme=programme)
-        AssessmentFactory(enrolment=enrolment, recorded_by=staf)
-        AssessmentFactory(enrolment=enrolment, recorded_by=staf, kind=Assessment.Kind.FOLLOW_UP,
-                          assessed_on=datetime.date(2024, 5, 1), has_nib=True)  # fmt: skip
-        session = CoachingSessionFactory(programme=programme, held_on=datetime.date(2024, 4, 1 + number),
-                                         recorded_by=staf, pendamping=staf)  # fmt: skip
-        Attendance.objects.create(session=session, business=enrolment.business, enrolment=enrolment,
-                                  recorded_by=staf)  # fmt: skip
-        ExpenditureFactory(budget_line=line, spent_on=datetime.date(2024, 5, 1 + number), session=session,
-                           recorded_by=staf)  # fmt: skip
-        EventParticipant.objects.create(event=drive, business=enrolment.business,
-                                        outcome=EventParticipant.Outcome.ISSUED,
-                                        outcome_on=datetime.date(2024, 6, 1))  # fmt: skip
+        enrolment = world.enrol()
+        world.assess(enrolment, staf)
+        world.assess(enrolment, staf, follow_up=True, assessed_on=datetime.date(2024, 5, 1), has_nib=True)
+        session = world.hold_session(held_on=datetime.date(2024, 4, 1 + number), recorded_by=staf,
+                                     pendamping=staf, attendees=[enrolment])  # fmt: skip
+        world.spend(line, spent_on=datetime.date(2024, 5, 1 + number), session=session, recorded_by=staf)
+        world.register(drive, enrolment.business, outcome=EventParticipant.Outcome.ISSUED,
+                       outcome_on=datetime.date(2024, 6, 1))  # fmt: skip
 
 
 @pytest.mark.parametrize("n", [2, 20])

@@ -6,36 +6,16 @@ user, 3–4 the user's own and their groups' permissions.
 """
 
 import datetime
-from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
 
 from coaching import services
-from coaching.models import (
-    Assessment,
-    Attendance,
-    CoachingSession,
-    Enrolment,
-    Event,
-    EventParticipant,
-    Expenditure,
-    Membership,
-    Programme,
-    Topic,
-)
-from registry.models import Business, Desa
+from coaching.models import Attendance, EventParticipant, Expenditure, Topic
+from registry.models import Desa
 from tests.dashboard.test_dashboards import HOME_QUERIES
-from tests.factories import (
-    AssessmentFactory,
-    AssociationFactory,
-    BudgetLineFactory,
-    BusinessFactory,
-    CoachingSessionFactory,
-    EnrolmentFactory,
-    EventFactory,
-    ProgrammeFactory,
-)
+from tests.factories import BusinessFactory, EnrolmentFactory, ProgrammeFactory, UserFactory
+from tests.world import World, build_world, kept_for_module, users_of_every_role
 
 pytestmark = pytest.mark.django_db
 
@@ -43,93 +23,63 @@ SIZES = [3, 30]
 JATEN = "35.05.01.2001"  # a desa in Kecamatan Wonodadi
 
 
-@dataclass
-class Data:
-    programme: Programme
-    enrolments: list[Enrolment]
-    sessions: list[CoachingSession]
-    events: list[Event]
-    business: Business  # the first enrolment's business, which has done everything n times
-
-
-def make_data(n: int, staf, pendamping, other_pendamping) -> Data:
+def make_data(n: int, world: World, staf, pendamping, other_pendamping) -> World:
     """A programme with n enrolments (all candidates), n sessions, n drives and n budget lines.
 
-    The first business attends every session, has n assessments, joins every drive (its NIB issued at
-    the last), is a member of n associations and was in n - 1 earlier programmes too.
+    The first business (world.business) attends every session, has n assessments, joins every drive
+    (its NIB issued at the last), is a member of n associations and was in n - 1 earlier programmes too.
     """
-    programme = ProgrammeFactory()
     topics = list(Topic.objects.all())
     jaten = Desa.objects.get(code=JATEN)
-    enrolments = []
     for number in range(n):
         coach = pendamping if number % 2 == 0 else other_pendamping
-        enrolment = EnrolmentFactory(
-            programme=programme,
+        enrolment = world.enrol(
             pendamping=coach,
             business__desa=jaten if number % 3 else Desa.objects.get(code="35.05.03.2001"),
             business__kbli_code="10391",
         )
-        AssessmentFactory(enrolment=enrolment, recorded_by=coach)
-        AssessmentFactory(
-            enrolment=enrolment,
-            recorded_by=coach,
-            kind=Assessment.Kind.FOLLOW_UP,
-            assessed_on=datetime.date(2024, 6, 1),
-            has_nib=True,
-            sells_online=True,
-        )
-        enrolments.append(enrolment)
+        world.assess(enrolment, coach)
+        world.assess(enrolment, coach, follow_up=True, has_nib=True, sells_online=True)
+    enrolments = world.enrolments
     first = enrolments[0]
     for number in range(n - 2):
-        AssessmentFactory(
-            enrolment=first,
-            recorded_by=pendamping,
-            kind=Assessment.Kind.FOLLOW_UP,
+        world.assess(
+            first,
+            pendamping,
+            follow_up=True,
             assessed_on=datetime.date(2024, 7, 1) + datetime.timedelta(days=number),
             sells_online=True,
         )
 
-    sessions = []
     for number in range(n):
         coach = pendamping if number % 2 == 0 else other_pendamping
-        session = CoachingSessionFactory(
-            programme=programme,
+        # Everyone attends the first session; the first business attends them all.
+        present = enrolments if number == 0 else [first, enrolments[number]]
+        world.hold_session(
             held_on=datetime.date(2024, 3, 1) + datetime.timedelta(days=number),
             pendamping=coach,
             recorded_by=coach,
             topics=topics[number % 8 : number % 8 + 2],
+            attendees={e.pk: e for e in present}.values(),
         )
-        # Everyone attends the first session; the first business attends them all.
-        present = enrolments if number == 0 else [first, enrolments[number]]
-        Attendance.objects.bulk_create(
-            Attendance(session=session, business=e.business, enrolment=e, recorded_by=coach)
-            for e in {e.pk: e for e in present}.values()
-        )
-        sessions.append(session)
+    sessions = world.sessions
     Attendance.objects.create(session=sessions[0], business=BusinessFactory(), recorded_by=staf)  # a guest
 
-    events = []
     for number in range(n):
-        event = EventFactory(programme=programme, name=f"Fasilitasi NIB {number}")
+        event = world.hold_drive(name=f"Fasilitasi NIB {number}")
         for enrolment in {first.pk: first, enrolments[number].pk: enrolments[number]}.values():
-            EventParticipant.objects.create(
-                event=event, business=enrolment.business, outcome=EventParticipant.Outcome.APPLIED
-            )
-        events.append(event)
+            world.register(event, enrolment.business, outcome=EventParticipant.Outcome.APPLIED)
+    events = world.events
     # Every business of the cohort registers at the first drive.
     for enrolment in enrolments[2:]:
-        EventParticipant.objects.create(event=events[0], business=enrolment.business)
+        world.register(events[0], enrolment.business)
     issued = events[-1].participants.get(business=first.business)
     issued.outcome = EventParticipant.Outcome.ISSUED
     issued.save()
 
     for _ in range(n):
-        Membership.objects.create(
-            association=AssociationFactory(),
-            business=first.business,
-            joined_on=datetime.date(2024, 8, 1),
-            recorded_by=staf,
+        world.found_association(
+            members=[first.business], joined_on=datetime.date(2024, 8, 1), recorded_by=staf
         )
     for number in range(n - 1):
         EnrolmentFactory(
@@ -146,22 +96,33 @@ def make_data(n: int, staf, pendamping, other_pendamping) -> Data:
     # n budget lines, each paying n times for the first session and n times for the first drive.
     spending = []
     for number in range(n):
-        line = BudgetLineFactory(programme=programme, name=f"Mata anggaran {number}")
+        line = world.budget_line(name=f"Mata anggaran {number}")
         for day in range(n):
             month = 1 + day % 12
             spending += [
-                Expenditure(budget_line=line, session=sessions[0], amount=100_000, description="Konsumsi",
-                            spent_on=datetime.date(2024, month, 2), recorded_by=staf),
-                Expenditure(budget_line=line, event=events[0], amount=100_000, description="Sewa tempat",
-                            spent_on=datetime.date(2024, month, 3), recorded_by=staf),
+                {"budget_line": line, "session": sessions[0], "amount": 100_000, "description": "Konsumsi",
+                 "spent_on": datetime.date(2024, month, 2), "recorded_by": staf},
+                {"budget_line": line, "event": events[0], "amount": 100_000, "description": "Sewa tempat",
+                 "spent_on": datetime.date(2024, month, 3), "recorded_by": staf},
             ]  # fmt: skip
-    Expenditure.objects.bulk_create(spending)
-    return Data(programme, enrolments, sessions, events, first.business)
+    world.spend_in_bulk(spending)
+    world.name(business=first.business)
+    return world
 
 
-@pytest.fixture(params=SIZES, ids=lambda n: f"{n}-rows")
-def data(request, staf, pendamping, other_pendamping) -> Data:
-    return make_data(request.param, staf, pendamping, other_pendamping)
+@pytest.fixture(scope="module", params=SIZES, ids=lambda n: f"{n}-rows")
+def data(request, django_db_setup, django_db_blocker, tmp_path_factory) -> World:
+    """Built once per size for the module; what a test changes is undone at its end (kept_for_module).
+
+    The users are those of the role fixtures (staf, client_for, …), which find them by username.
+    """
+    with kept_for_module(django_db_blocker, tmp_path_factory.mktemp("media")):
+        users = users_of_every_role()
+        # tests/coaching/conftest.py's other_pendamping
+        other_pendamping = UserFactory(username="pendamping-lain", first_name="Dewi", role="pendamping")
+        yield make_data(
+            request.param, build_world(users), users["staf"], users["pendamping"], other_pendamping
+        )
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import datetime
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -10,32 +9,10 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from coaching import services as coaching_services
-from coaching.models import (
-    Assessment,
-    Association,
-    Attendance,
-    BudgetLine,
-    CoachingSession,
-    Enrolment,
-    Event,
-    EventParticipant,
-    Expenditure,
-    Membership,
-    Programme,
-    Topic,
-)
-from registry.models import Business, Desa
-from tests.factories import (
-    AssessmentFactory,
-    AssociationFactory,
-    BudgetLineFactory,
-    BusinessFactory,
-    CoachingSessionFactory,
-    EnrolmentFactory,
-    EventFactory,
-    ExpenditureFactory,
-)
+from coaching.models import Enrolment, Topic
+from registry.models import Desa
+from tests.factories import BusinessFactory
+from tests.world import World
 
 # Hypothesis keeps nothing in the repository (no .hypothesis directory, no example database), and draws
 # the same examples on every run so a CI failure can be replayed.
@@ -61,98 +38,62 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@dataclass
-class World:
-    programme: Programme
-    business: Business  # enrolled, coached by the pendamping, a naik-kelas candidate
-    other: Business  # enrolled without a pendamping, registered at the drive
-    outsider: Business  # in no programme: the one to enrol, register or add
-    enrolment: Enrolment
-    other_enrolment: Enrolment
-    verified: Enrolment  # verified naik kelas, member of the association
-    session: CoachingSession
-    event: Event
-    participant: EventParticipant
-    association: Association
-    line: BudgetLine
-    expenditure: Expenditure
-
-
 @pytest.fixture
-def world(users) -> World:
+def world(new_world, users) -> World:
+    """The 2024 programme as staf make it, a small cohort, a session, a drive, an association, spending.
+
+    Named: business (enrolled, coached by the pendamping, a naik-kelas candidate), other (enrolled
+    without a pendamping, registered at the drive), outsider (in no programme: the one to enrol, register
+    or add), enrolment, other_enrolment, verified (verified naik kelas, member of the association),
+    session, event, participant, association, line, expenditure.
+    """
     staf, pendamping = users["staf"], users["pendamping"]
-    programme = coaching_services.programme_create(
-        user=staf,
-        fields={
-            "year": 2024,
-            "name": "Pembinaan UMKM 2024",
-            "budget_ceiling": 1_200_000_000,
-            "naik_kelas_target": 170,
-            "starts_on": datetime.date(2024, 1, 1),
-            "ends_on": datetime.date(2024, 12, 31),
-            "min_new_indicators": 2,
-            "turnover_growth_percent": 20,
-        },
-        planned_sessions_total=88,
-    )
+    world = new_world(planned_sessions_total=88, min_new_indicators=2, turnover_growth_percent=20)
     business = BusinessFactory(name="Keripik Tempe Bu Sri", owner_nik=NIK, nib=NIB, phone="081234567890")
     wonodadi = Desa.objects.get(code=WONODADI)
     other = BusinessFactory(name="Kopi Bubuk Wonodadi", desa=wonodadi, kecamatan=wonodadi.kecamatan)
     outsider = BusinessFactory(name="Batik Tulis Sanankulon")
-    enrolment = EnrolmentFactory(programme=programme, business=business, pendamping=pendamping)
-    AssessmentFactory(enrolment=enrolment, recorded_by=pendamping)
-    AssessmentFactory(
-        enrolment=enrolment,
-        recorded_by=pendamping,
-        kind=Assessment.Kind.FOLLOW_UP,
-        assessed_on=datetime.date(2024, 6, 1),
-        has_nib=True,
-        sells_online=True,
-    )
-    other_enrolment = EnrolmentFactory(programme=programme, business=other)
-    verified = EnrolmentFactory(
-        programme=programme,
+    enrolment = world.enrol(business, pendamping=pendamping)
+    world.assess(enrolment, pendamping)
+    world.assess(enrolment, pendamping, follow_up=True, has_nib=True, sells_online=True)
+    other_enrolment = world.enrol(other)
+    verified = world.enrol(
         business__name="Gerabah Naik Kelas",
         status=Enrolment.Status.NAIK_KELAS,
         verified_on=datetime.date(2024, 8, 1),
         verified_by=staf,
         pendamping=pendamping,
     )
-    session = CoachingSessionFactory(
-        programme=programme,
+    session = world.hold_session(
         pendamping=pendamping,
         recorded_by=pendamping,
         desa=business.desa,
         venue="Balai Desa Karanggayam",
         topics=list(Topic.objects.all()[:2]),
+        attendees=[enrolment],
     )
-    Attendance.objects.create(session=session, business=business, enrolment=enrolment, recorded_by=pendamping)
-    event = EventFactory(programme=programme)
-    participant = EventParticipant.objects.create(event=event, business=other, outcome_on=event.held_on)
-    association = AssociationFactory()
-    Membership.objects.create(
+    event = world.hold_drive()
+    participant = world.register(event, other, outcome_on=event.held_on)
+    association = world.found_association(
+        members=[verified.business], joined_on=datetime.date(2024, 9, 1), recorded_by=staf
+    )
+    line = world.budget_line(name="Konsumsi kelas kelompok")
+    expenditure = world.spend(line, session=session, recorded_by=staf)
+    world.name(
+        business=business,
+        other=other,
+        outsider=outsider,
+        enrolment=enrolment,
+        other_enrolment=other_enrolment,
+        verified=verified,
+        session=session,
+        event=event,
+        participant=participant,
         association=association,
-        business=verified.business,
-        joined_on=datetime.date(2024, 9, 1),
-        recorded_by=staf,
+        line=line,
+        expenditure=expenditure,
     )
-    line = BudgetLineFactory(programme=programme, name="Konsumsi kelas kelompok")
-    expenditure = ExpenditureFactory(budget_line=line, session=session, recorded_by=staf)
-    return World(
-        programme,
-        business,
-        other,
-        outsider,
-        enrolment,
-        other_enrolment,
-        verified,
-        session,
-        event,
-        participant,
-        association,
-        line,
-        expenditure,
-    )
+    return world
 
 
 @pytest.fixture
