@@ -4,19 +4,16 @@ import datetime
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from simple_history.utils import bulk_create_with_history
 
 from coaching import services
-from coaching.models import BudgetLine, Expenditure
+from coaching.models import BudgetLine, Expenditure, Programme
 from coaching.periods import QUARTERS, quarter_bounds, quarter_of
+from demo.context import Context
 from demo.draws import at_hour
 from demo.history import backdate
 from demo.spending import BOOKS_CLOSE, PURCHASES, Spending, SpendingMixin
-
-if TYPE_CHECKING:
-    from demo.programme import ProgrammeBuilder
 
 Category = BudgetLine.Category
 
@@ -63,10 +60,10 @@ class BudgetBuilder(SpendingMixin):
     the programme never passes its ceiling, as the services would insist.
     """
 
-    def __init__(self, builder: "ProgrammeBuilder"):
-        self.programme = builder.programme
-        self.ctx = builder.ctx
-        self.today = builder.today
+    def __init__(self, *, programme: Programme, ctx: Context, today: datetime.date):
+        self.programme = programme
+        self.ctx = ctx
+        self.today = today
         year = self.programme.year
         # Its own stream from the demo's seed: the budget does not reshuffle the rest of the story.
         self.rng = random.Random(f"coaching-budget-{self.ctx.seed}-{year}")

@@ -123,7 +123,7 @@ class ProgrammeBuilder(
         if spec.year == 2024:
             self._expo()
         self._memberships()
-        BudgetBuilder(self).build()
+        BudgetBuilder(programme=self.programme, ctx=self.ctx, today=self.today).build()
         self._backdate_history()
         return self.programme
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django_tasks import task
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import imports, jobs
@@ -152,8 +153,6 @@ def registry_import_start(registry_import: RegistryImport) -> None:
 
     35.000 rows take longer than gunicorn's 30-second worker timeout, so no web request does the work.
     """
-    from .tasks import registry_import_run  # the task module imports this one
-
     result = registry_import_run.enqueue(registry_import.pk)
     # The immediate backend (tests) has run the step already; keep its outcome, add the task's id.
     RegistryImport.objects.filter(pk=registry_import.pk).update(task_id=str(result.id))
@@ -179,6 +178,14 @@ class ImportProgress:
             rows_processed=done,
             rows_total=total,
         )
+
+
+@task()
+def registry_import_run(registry_import_id: int) -> str:
+    """The queue's task: an import's next step. Returns the status it ends in."""
+    registry_import = RegistryImport.objects.get(pk=registry_import_id)
+    registry_import_run_job(registry_import=registry_import)
+    return registry_import.status
 
 
 def registry_import_run_job(*, registry_import: RegistryImport) -> None:

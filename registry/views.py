@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from . import export_builders, export_jobs, filters, imports, permissions, selectors, services
 from .charts import Chart, Dataset
-from .exports import export_response
+from .downloads import export_response
 from .fields import id_or_none
 from .forms import BusinessForm, ImportUploadForm
 from .models import Business, ExportJob, RegistryImport

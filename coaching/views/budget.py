@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from registry.exports import export_response
+from registry.downloads import export_response
 from registry.fields import id_or_none
 from registry.formatting import rupiah, share_percent
 

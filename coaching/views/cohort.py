@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from registry.exports import export_response
+from registry.downloads import export_response
 
 from .. import export_builders, filters, selectors, services
 from ..forms import EnrolForm

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from registry.exports import export_response
+from registry.downloads import export_response
 from registry.fields import id_or_none
 from registry.models import Business
 from registry.services import StaleEdit

@@ -2,7 +2,7 @@
 
 Nothing here writes to the database: `build_plan` reads a file and the registry and returns, row by row,
 what would be created, updated, left unchanged or refused (and why, in Indonesian). The writers in
-registry.services turn an approved plan into rows; registry.tasks runs them on the task queue.
+registry.services turn an approved plan into rows, on the task queue (its registry_import_run task).
 
 Offices keep messy files, so this package reads what clerks type: header variants (`NAMA UMKM`,
 `Omset per Tahun`, `No. HP`), `Kec. Srengat` or `SRENGAT`, `Rp 1.500.000`, `1,5 jt`, `02/05/2024`,

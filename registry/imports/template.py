@@ -6,9 +6,9 @@ from collections import defaultdict
 
 import xlsxwriter
 
-from ..exports import neutralise
 from ..kbli import SECTOR_KBLI_PREFIXES
 from ..models import Desa, Sector
+from ..spreadsheets import neutralise
 from .columns import COLUMNS, MONEY_FIELDS
 
 

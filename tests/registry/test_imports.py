@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from registry import imports, jobs, services
 from registry.models import Business, RegistryImport
-from registry.tasks import registry_import_run
+from registry.services import registry_import_run
 from tests.factories import BusinessFactory
 from tests.registry.fixtures import make_messy
 
@@ -400,7 +400,7 @@ def test_starting_a_job_puts_it_on_the_task_queue(tmp_path, settings, staf, mess
     services.registry_import_start(registry_import)
 
     [queued] = DBTaskResult.objects.all()
-    assert queued.task_path == "registry.tasks.registry_import_run"
+    assert queued.task_path == "registry.services.registry_import_run"
     assert queued.args_kwargs == {"args": [registry_import.pk], "kwargs": {}}
     registry_import.refresh_from_db()
     assert registry_import.task_id == str(queued.id)
