@@ -9,8 +9,8 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 
-from . import export_jobs
-from .exports import XLSX_WEB_ROWS, ListExporter, csv_lines, write_xlsx
+from . import export_jobs, exports
+from .exports import ListExporter, csv_lines, write_xlsx
 from .formatting import thousands
 from .spreadsheets import CONTENT_TYPE, TooManyRowsForXlsx
 
@@ -25,12 +25,12 @@ def csv_response(exporter: ListExporter) -> StreamingHttpResponse:
 def xlsx_response(exporter: ListExporter, *, rows: int | None = None) -> FileResponse:
     """The export as an .xlsx built in a temporary file on disk, then sent from it.
 
-    Raises TooManyRowsForXlsx before anything is written when the list is longer than XLSX_WEB_ROWS.
-    `rows`, when the caller has counted them already (up to XLSX_WEB_ROWS + 1), saves the count.
+    Raises TooManyRowsForXlsx before anything is written when the list is longer than exports.XLSX_WEB_ROWS.
+    `rows`, when the caller has counted them already (up to exports.XLSX_WEB_ROWS + 1), saves the count.
     """
     if rows is None:
-        rows = count_up_to(exporter, XLSX_WEB_ROWS + 1)
-    if rows > XLSX_WEB_ROWS:
+        rows = count_up_to(exporter, exports.XLSX_WEB_ROWS + 1)
+    if rows > exports.XLSX_WEB_ROWS:
         raise TooManyRowsForXlsx
     # Not a `with`: FileResponse closes the file once it is sent, and the closed file is deleted.
     output = tempfile.TemporaryFile()  # noqa: SIM115
@@ -67,7 +67,7 @@ def export_response(request, exporter: ListExporter, *, list_url: str):
     if export_format != "xlsx":
         raise Http404("Format unduhan tidak dikenal.")
     name = request.resolver_match.view_name
-    rows = count_up_to(exporter, XLSX_WEB_ROWS + 1)
+    rows = count_up_to(exporter, exports.XLSX_WEB_ROWS + 1)
     if rows > settings.EXPORT_QUEUE_ROWS and export_jobs.is_queueable(name):
         parameters = request.GET.copy()
         parameters.pop("format", None)
@@ -84,7 +84,7 @@ def export_response(request, exporter: ListExporter, *, list_url: str):
     except TooManyRowsForXlsx:
         messages.error(
             request,
-            f"Daftar ini lebih dari {thousands(XLSX_WEB_ROWS)} baris, terlalu panjang untuk dibuat "
+            f"Daftar ini lebih dari {thousands(exports.XLSX_WEB_ROWS)} baris, terlalu panjang untuk dibuat "
             "sebagai .xlsx sambil Anda menunggu. Persempit saringan atau unduh sebagai .csv.",
         )
         params = request.GET.copy()
