@@ -122,39 +122,20 @@ def _failed(export_job: ExportJob, message: str) -> None:
 
 
 EXPORT_SILENT_FOR = datetime.timedelta(minutes=10)
+GONE_MESSAGE = (
+    "Penyiapan berkas berhenti tanpa kabar (mungkin pekerja antrean dimulai ulang). "
+    "Jalankan ulang dengan tombol di bawah."
+)
 
 
 def export_job_give_up_if_gone(export_job: ExportJob) -> bool:
     """Mark a started job that has stopped reporting as failed and retryable; True if so."""
-    if not export_job.is_working or not jobs.task_started(export_job.task_id):
-        return False
-    if timezone.now() - export_job.last_sign < EXPORT_SILENT_FOR:
-        return False
-    gone = ExportJob.objects.filter(pk=export_job.pk, status=export_job.status).update(
-        status=ExportJob.Status.FAILED,
-        error_message="Penyiapan berkas berhenti tanpa kabar (mungkin pekerja antrean dimulai ulang). "
-        "Jalankan ulang dengan tombol di bawah.",
-        finished_at=timezone.now(),
-        retryable=True,
-    )
-    if gone:
-        export_job.refresh_from_db()
-    return bool(gone)
+    return jobs.give_up_if_gone(export_job, silent_for=EXPORT_SILENT_FOR, message=GONE_MESSAGE)
 
 
 def export_job_retry(*, export_job: ExportJob, user) -> bool:
     """Queue again a job that stopped without a word; False when it is not such a job."""
-    retried = ExportJob.objects.filter(
-        pk=export_job.pk, status=ExportJob.Status.FAILED, retryable=True
-    ).update(
-        status=ExportJob.Status.PENDING,
-        retryable=False,
-        error_message="",
-        finished_at=None,
-        rows_processed=0,
-        heartbeat_at=timezone.now(),
-    )
-    if not retried:
+    if not jobs.reopen_for_retry(export_job, status=ExportJob.Status.PENDING):
         return False
     logger.info("Ekspor #%s diulang oleh %s", export_job.pk, user)
     _start(export_job)

@@ -130,3 +130,44 @@ def task_started(task_id: str) -> bool:
     except (NotImplementedError, TaskResultDoesNotExist):
         return True
     return result.status != TaskResultStatus.READY
+
+
+def give_up_if_gone(job, *, silent_for, message: str) -> bool:
+    """Mark a job (an import or an export) that started, then stopped reporting, as failed and
+    retryable, so nobody waits forever; True if so. A job still waiting its turn is only late."""
+    if not job.is_working or not task_started(job.task_id):
+        return False
+    if timezone.now() - job.last_sign < silent_for:
+        return False
+    # Conditional, so a job that finishes at this very moment keeps its own outcome.
+    gone = (
+        type(job)
+        .objects.filter(pk=job.pk, status=job.status)
+        .update(
+            status=job.Status.FAILED,
+            error_message=message,
+            finished_at=timezone.now(),
+            retryable=True,
+        )
+    )
+    if gone:
+        job.refresh_from_db()
+    return bool(gone)
+
+
+def reopen_for_retry(job, *, status, **reset) -> bool:
+    """Set a failed, retryable job back to `status` with its progress cleared; False when it is not
+    such a job (someone retried it already, or it failed for a reason a retry would not cure)."""
+    return bool(
+        type(job)
+        .objects.filter(pk=job.pk, status=job.Status.FAILED, retryable=True)
+        .update(
+            status=status,
+            retryable=False,
+            error_message="",
+            finished_at=None,
+            rows_processed=0,
+            heartbeat_at=timezone.now(),
+            **reset,
+        )
+    )

@@ -30,6 +30,26 @@ def save_next_version(row, save, *args, **kwargs):
         raise
 
 
+def turnover_field():
+    """Annual sales (omzet) in whole rupiah, unknown allowed: PP 7/2021's first size criterion."""
+    return models.BigIntegerField(
+        "omzet per tahun (Rp)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "Omzet tidak boleh negatif.")],
+    )
+
+
+def capital_field():
+    """Business capital without land and buildings, whole rupiah: PP 7/2021's fallback criterion."""
+    return models.BigIntegerField(
+        "modal usaha tanpa tanah & bangunan (Rp)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "Modal usaha tidak boleh negatif.")],
+    )
+
+
 class Kecamatan(models.Model):
     code = models.CharField("kode Kemendagri", max_length=8, unique=True)
     name = models.CharField("nama", max_length=60)
@@ -161,18 +181,8 @@ class Business(models.Model):
     employees = models.PositiveIntegerField(
         "jumlah tenaga kerja", default=0, validators=[MaxValueValidator(100_000)]
     )
-    turnover = models.BigIntegerField(
-        "omzet per tahun (Rp)",
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0, "Omzet tidak boleh negatif.")],
-    )
-    capital = models.BigIntegerField(
-        "modal usaha tanpa tanah & bangunan (Rp)",
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0, "Modal usaha tidak boleh negatif.")],
-    )
+    turnover = turnover_field()
+    capital = capital_field()
     has_pirt = models.BooleanField("punya PIRT", default=False)
     has_halal = models.BooleanField("bersertifikat halal", default=False)
     has_bpom = models.BooleanField("punya izin BPOM", default=False)

@@ -215,41 +215,14 @@ GONE_MESSAGE = (
 
 
 def registry_import_give_up_if_gone(registry_import: RegistryImport) -> bool:
-    """Mark a job that has stopped reporting as failed and retryable, so nobody waits forever; True if so.
-
-    A step still waiting its turn on the queue is not gone: only one that started, then went silent.
-    """
-    if not registry_import.is_working or not jobs.task_started(registry_import.task_id):
-        return False
-    if timezone.now() - registry_import.last_sign < IMPORT_SILENT_FOR:
-        return False
-    # Conditional, so a job that finishes at this very moment keeps its own outcome.
-    gone = RegistryImport.objects.filter(pk=registry_import.pk, status=registry_import.status).update(
-        status=RegistryImport.Status.FAILED,
-        error_message=GONE_MESSAGE,
-        finished_at=timezone.now(),
-        retryable=True,
-    )
-    if gone:
-        registry_import.refresh_from_db()
-    return bool(gone)
+    """Mark an import that has stopped reporting as failed and retryable; True if so."""
+    return jobs.give_up_if_gone(registry_import, silent_for=IMPORT_SILENT_FOR, message=GONE_MESSAGE)
 
 
 def registry_import_retry(*, registry_import: RegistryImport, user) -> bool:
     """Run again the step of a job that stopped without a word; False when it is not such a job."""
     step = RegistryImport.Status.RUNNING if registry_import.confirmed_at else RegistryImport.Status.PENDING
-    retried = RegistryImport.objects.filter(
-        pk=registry_import.pk, status=RegistryImport.Status.FAILED, retryable=True
-    ).update(
-        status=step,
-        retryable=False,
-        error_message="",
-        finished_at=None,
-        phase="",
-        rows_processed=0,
-        heartbeat_at=timezone.now(),
-    )
-    if not retried:
+    if not jobs.reopen_for_retry(registry_import, status=step, phase=""):
         return False
     logger.info("Impor registri #%s diulang oleh %s", registry_import.pk, user)
     registry_import_start(registry_import)

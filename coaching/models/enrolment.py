@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from registry.models import Business
+from registry.models import Business, capital_field, turnover_field
 from registry.sizes import SIZE_CLASS_CHOICES, SIZE_CLASS_LABELS, decide_size_class
 
 from ..indicators import INDICATORS
@@ -106,18 +106,8 @@ class Assessment(models.Model):
     )
     kind = models.CharField("jenis", max_length=10, choices=Kind.choices, editable=False)
     assessed_on = models.DateField("tanggal penilaian", default=timezone.localdate)
-    turnover = models.BigIntegerField(
-        "omzet per tahun (Rp)",
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0, "Omzet tidak boleh negatif.")],
-    )
-    capital = models.BigIntegerField(
-        "modal usaha tanpa tanah & bangunan (Rp)",
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0, "Modal usaha tidak boleh negatif.")],
-    )
+    turnover = turnover_field()
+    capital = capital_field()
     employees = models.PositiveIntegerField(
         "jumlah tenaga kerja", default=0, validators=[MaxValueValidator(100_000)]
     )
