@@ -18,14 +18,29 @@ from tests.registry.fixtures import make_messy
 
 
 class RunningWorker:
-    def __init__(self, loop: Worker, thread: threading.Thread):
-        self.loop, self.thread = loop, thread
+    """django-tasks-db's worker loop in a thread: started, stopped and started again by a test."""
+
+    def __init__(self, loop: Worker):
+        self.loop = loop
+        self.thread: threading.Thread | None = None
+
+    def _run(self):
+        try:
+            self.loop.run()
+        finally:
+            connection.close()
+
+    def start(self):
+        self.loop.running = True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
 
     def stop(self):
         """Stop taking tasks. On SQLite the worker's polling locks the shared in-memory test database
         for a moment each time, so the test reads rows only once the worker has stopped."""
         self.loop.running = False
-        self.thread.join(timeout=30)
+        if self.thread:
+            self.thread.join(timeout=30)
 
 
 @pytest.fixture
@@ -33,26 +48,19 @@ def worker(settings, tmp_path):
     """A running db_worker on the database backend, stopped after the test."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    loop = Worker(
-        queue_names=["default"],
-        interval=0.2,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="uji-browser",
-        excluded_queue_names=[],
+    running = RunningWorker(
+        Worker(
+            queue_names=["default"],
+            interval=0.2,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="uji-browser",
+            excluded_queue_names=[],
+        )
     )
-
-    def run():
-        try:
-            loop.run()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    running = RunningWorker(loop, thread)
+    running.start()
     yield running
     running.stop()
 
@@ -68,10 +76,16 @@ def test_staf_uploads_a_file_watches_the_worker_read_it_then_confirms_and_the_wo
     log_in(page, staf)
     page.goto("/registri/impor/")
     page.get_by_label("Berkas spreadsheet (.xlsx atau .csv)").set_input_files(path)
+    # The worker is busy elsewhere: the upload only queues the job, and its page says it waits its turn.
+    worker.stop()
     page.get_by_role("button", name="Unggah dan periksa").click()
-
-    # The request only queued the job: the page shows it waiting or being read, then the preview.
     expect(page).to_have_url(re.compile(r"/registri/impor/\d+/$"))
+    expect(page.get_by_role("heading", name="Memeriksa berkas…")).to_be_visible()
+    expect(page.get_by_text("Menunggu giliran…")).to_be_visible()
+    screenshot(page, "antrean-00-menunggu")
+
+    # The worker takes it up; the page, reloading itself every 2 s, follows it to the preview.
+    worker.start()
     expect(page.get_by_role("heading", name="Pratinjau: yang akan terjadi")).to_be_visible(timeout=60_000)
     screenshot(page, "antrean-01-pratinjau")
 
@@ -96,9 +110,7 @@ def test_a_long_registry_list_is_prepared_by_the_worker_and_downloaded(
     worker.stop()
     BusinessFactory.create_batch(8)
     total = Business.objects.count()
-    worker.thread = threading.Thread(target=worker.loop.run, daemon=True)
-    worker.loop.running = True
-    worker.thread.start()
+    worker.start()
 
     log_in(page, staf)
     page.goto("/registri/ekspor/?format=xlsx")
