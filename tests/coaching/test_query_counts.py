@@ -211,10 +211,10 @@ def test_the_programme_page_query_count_does_not_grow_with_the_programme(
     reader, data, django_assert_max_num_queries
 ):
     # 1–4 session, user and permissions, 5 the programme, 6–9 the headline figures: enrolments by
-    # status, sessions, the kecamatan plan, attendances; 10 enrolments and 11 their assessments for the
-    # candidate count, 12 the kecamatan plan with sessions held, 13 the latest ten drives with their
-    # participants counted, 14 the total spent (for the budget's pace).
-    with django_assert_max_num_queries(14):
+    # status, sessions, the kecamatan plan, attendances; 10 the candidate count (one count of the
+    # verdicts kept on the enrolments), 11 the kecamatan plan with sessions held, 12 the latest ten
+    # drives with their participants counted, 13 the total spent (for the budget's pace).
+    with django_assert_max_num_queries(13):
         response = reader.get(data.programme.get_absolute_url())
 
     assert response.context["candidate_count"] == len(data.enrolments) - 1
