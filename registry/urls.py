@@ -11,6 +11,7 @@ urlpatterns = [
     path("baru/", views.business_create, name="business_create"),
     path("<int:pk>/ubah/", views.business_edit, name="business_edit"),
     path("dasbor/", views.dashboard, name="dashboard"),
+    path("data-terbuka.zip", views.open_data_download, name="open_data"),
     path("impor/", views.import_upload, name="import_upload"),
     path("impor/templat.xlsx", views.import_template, name="import_template"),
     path("impor/<int:pk>/", views.import_detail, name="import_detail"),

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from . import export_builders, export_jobs, filters, imports, permissions, selectors, services
+from . import export_builders, export_jobs, filters, imports, open_data, permissions, selectors, services
 from .charts import Chart, Dataset
 from .downloads import export_response
 from .fields import id_or_none
@@ -154,6 +155,17 @@ def dashboard(request):
             "fastest_desa": selectors.fastest_growing_desa(year) if year else [],
         },
     )
+
+
+def open_data_download(request):
+    """The registry's aggregates for the Satu Data portal (registry.open_data), streamed as a .zip.
+
+    Every signed-in role may have it, as it holds no personal data; the login itself is required by
+    LoginRequiredMiddleware, as for every page.
+    """
+    response = StreamingHttpResponse(open_data.open_data_zip(), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, open_data.filename())
+    return response
 
 
 def _share_chart(label: str, figures) -> Chart:

@@ -121,6 +121,7 @@ PAGES = [
     ("registry:business_create",        None,             LOGIN, 200, 200, 403, 403),
     ("registry:business_edit",          "business",       LOGIN, 200, 200, 403, 403),
     ("registry:dashboard",              None,             LOGIN, 200, 200, 200, 200),
+    ("registry:open_data",              None,             LOGIN, 200, 200, 200, 200),
     ("registry:import_upload",          None,             LOGIN, 200, 200, 403, 403),
     ("registry:import_template",        None,             LOGIN, 200, 200, 403, 403),
     ("registry:import_detail",          "registry_import",LOGIN, 200, 200, 403, 403),
@@ -189,6 +190,7 @@ PAGES = [
 DOWNLOADS = {
     "registry:business_export",
     "registry:import_template",
+    "registry:open_data",
     "coaching:cohort_export",
     "coaching:session_export",
     "coaching:expenditure_export",

@@ -15,6 +15,7 @@ from .growth import (
     registry_at,
     registry_growth,
 )
+from .open_data import open_data_counts
 from .overview import (
     LEGAL_SHARES,
     SIZE_CLASS_SHARES,
@@ -70,6 +71,7 @@ __all__ = [
     "DesaGrowth",
     "fastest_growing_desa",
     "registry_at",
+    "open_data_counts",
     "kecamatan_desa",
     "SectorClasses",
     "kecamatan_registry",

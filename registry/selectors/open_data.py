@@ -1,0 +1,38 @@
+"""The registry's open-data aggregate: counts by kecamatan × sector × size class × year of registration."""
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractYear
+
+from ..models import Business
+from ..sizes import SIZE_CLASS_RANK
+
+# Mikro, kecil, menengah, besar, then the businesses whose class is not known yet.
+SIZE_CLASS_ORDER = Case(
+    *(When(size_class=size_class, then=Value(rank)) for size_class, rank in SIZE_CLASS_RANK.items()),
+    default=Value(len(SIZE_CLASS_RANK) + 1),
+    output_field=IntegerField(),
+)
+
+
+def open_data_counts() -> QuerySet:
+    """One GROUP BY over the registry; no row reads a person's name, NIK, phone, NIB or address.
+
+    Only the combinations that hold a business come back (a zero is left out), ordered as they are
+    published: by kecamatan code, sector, size class and year.
+    """
+    return (
+        Business.objects.order_by()
+        .values(
+            "kecamatan__code",
+            "kecamatan__bps_code",
+            "kecamatan__name",
+            "sector__name",
+            "size_class",
+            year=ExtractYear("registered_on"),
+        )
+        .annotate(
+            total=Count("id"),
+            active=Count("id", filter=Q(status=Business.Status.ACTIVE)),
+        )
+        .order_by("kecamatan__code", "sector__order", "sector__name", SIZE_CLASS_ORDER, "year")
+    )
