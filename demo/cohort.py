@@ -78,8 +78,11 @@ class CohortMixin:
                 batches[(kecamatan_id, enrolled_on)].append(business)
         for place in places.values():
             members = {member.business.pk for member in place.members}
+            # Guests are businesses already in the registry when the programme starts.
             place.guests = [
-                row.id for row in self.ctx.pool_by_kecamatan[place.kecamatan.pk] if row.id not in members
+                row.id
+                for row in self.ctx.pool_by_kecamatan[place.kecamatan.pk]
+                if row.id not in members and row.registered_on < first_day
             ]
         enrolments = {}
         for (kecamatan_id, enrolled_on), group in sorted(batches.items()):

@@ -4,6 +4,7 @@ Only the places, sectors and KBLI codes are real; every business, owner, NIK and
 (valid in format, never a real person's).
 """
 
+import calendar
 import datetime
 import itertools
 import random
@@ -16,10 +17,11 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from demo.draws import at_hour
 from registry.kbli import SECTOR_KBLI_PREFIXES
 from registry.models import Business, Desa, KbliCode, Sector
 
-DEFAULT_BUSINESSES = 34_675  # registry size at the end of 2023 (DESIGN.md §1)
+REGISTRY_BY_END_2023 = 34_675  # the registry at the end of 2023 (DESIGN.md §1)
 BATCH_SIZE = 5000  # rows built and inserted at a time
 # Share of the registry that existed at the end of 2022: just over 31.000 of 34.675.
 SHARE_BY_END_2022 = 31_212 / 34_675
@@ -27,6 +29,13 @@ FIRST_YEAR = 2012
 KARANGGAYAM = "35.05.03.2001"  # Desa Karanggayam, Kecamatan Srengat: the 2023 hot spot
 # One 2023 registration in 12 is in Karanggayam, so the hot spot shows in a small demo as in a full one.
 KARANGGAYAM_2023_EVERY = 12
+
+# After 2023 the registry keeps growing at about the pace of 2023 (31.212 → 34.675: 3.463 new
+# businesses): 300 a month in 2024, 7 % more each year after. Fewer enter around the turn of the year
+# (the office closes its books, then plans), more in the outreach months; the twelve factors add up to 12.
+NEW_PER_MONTH_IN_2024 = 300
+YEARLY_GROWTH_AFTER_2023 = 1.07
+MONTH_FACTORS = (0.8, 0.9, 1.0, 1.0, 1.1, 1.1, 1.0, 1.1, 1.1, 1.1, 1.0, 0.8)
 
 # Sector slug → weight in the registry, and in the Karanggayam boom of 2023.
 SECTOR_WEIGHTS = {
@@ -87,9 +96,67 @@ def _entry_years(total: int) -> list[int]:
     return result + [2023] * (total - by_end_2022)
 
 
-def _random_date(rng: random.Random, year: int) -> datetime.date:
-    start = datetime.date(year, 1, 1)
-    return start + datetime.timedelta(days=rng.randrange(365))
+def registrations_after_2023(today: datetime.date) -> list[tuple[int, int, int]]:
+    """(year, month, new businesses) of the demo from January 2024 to today's month, that month pro rata."""
+    months = []
+    year, month = 2024, 1
+    while (year, month) <= (today.year, today.month):
+        count = round(
+            NEW_PER_MONTH_IN_2024 * YEARLY_GROWTH_AFTER_2023 ** (year - 2024) * MONTH_FACTORS[month - 1]
+        )
+        if (year, month) == (today.year, today.month):
+            count = count * today.day // calendar.monthrange(year, month)[1]
+        months.append((year, month, count))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def full_demo_size(today: datetime.date) -> int:
+    """The full demo registry on `today`: 34.675 by the end of 2023, then the office's pace up to today."""
+    return REGISTRY_BY_END_2023 + sum(count for _, _, count in registrations_after_2023(today))
+
+
+# `seed_demo` and `bench` without --businesses: the full demo on the day this process started.
+DEFAULT_BUSINESSES = full_demo_size(timezone.localdate())
+
+
+def _apportion(total: int, weights: list[int]) -> list[int]:
+    """`total` split in proportion to `weights` (largest remainder), so the parts add up exactly."""
+    whole = sum(weights) or len(weights)
+    weights = weights if sum(weights) else [1] * len(weights)
+    parts = [total * weight // whole for weight in weights]
+    by_remainder = sorted(range(len(weights)), key=lambda index: (-(total * weights[index] % whole), index))
+    for index in by_remainder[: total - sum(parts)]:
+        parts[index] += 1
+    return parts
+
+
+def _entries(total: int, today: datetime.date) -> list[tuple[int, int | None]]:
+    """(year, month or None) of each registration of a demo registry of `total` businesses on `today`.
+
+    The first 34.675 are the registry of 2012–2023 (31.212 by the end of 2022, DESIGN.md §1); a
+    smaller demo is that registry scaled down, and ends with 2023. Any more enter after 2023, spread
+    over the months up to today in proportion to the office's pace, so the full demo
+    (full_demo_size(today)) grows exactly at that pace.
+    """
+    history = min(total, REGISTRY_BY_END_2023)
+    entries: list[tuple[int, int | None]] = [(year, None) for year in _entry_years(history)]
+    later = total - history
+    if later:
+        months = registrations_after_2023(today) or [(today.year, today.month, 1)]
+        parts = _apportion(later, [count for _, _, count in months])
+        for (year, month, _), count in zip(months, parts, strict=True):
+            entries += [(year, month)] * count
+    return entries
+
+
+def _random_date(rng: random.Random, year: int, month: int | None, today: datetime.date) -> datetime.date:
+    """A day of that year (or of that month), never after today."""
+    if month is None:
+        start = datetime.date(year, 1, 1)
+        return min(start + datetime.timedelta(days=rng.randrange(365)), today)
+    last = today.day if (year, month) == (today.year, today.month) else calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, 1 + rng.randrange(last))
 
 
 class _Identities:
@@ -158,8 +225,10 @@ def _money(rng: random.Random) -> tuple[int | None, int | None]:
     return turnover, capital
 
 
-def _generate_businesses(total: int, rng: random.Random, identities: _Identities) -> Iterator[Business]:
-    """Unsaved Business rows, one at a time, so a registry of a million never sits in memory."""
+def _generate_businesses(
+    entries: list[tuple[int, int | None]], rng: random.Random, identities: _Identities, today: datetime.date
+) -> Iterator[Business]:
+    """Unsaved Business rows, one per entry (year, month) and one at a time: a million never sit in memory."""
     desa_list = list(Desa.objects.select_related("kecamatan").order_by("code"))
     sectors = {sector.slug: sector for sector in Sector.objects.all()}
     kbli_codes = list(KbliCode.objects.values_list("code", flat=True))
@@ -170,11 +239,8 @@ def _generate_businesses(total: int, rng: random.Random, identities: _Identities
     # Some desa are busier than others; Karanggayam is an ordinary desa until its 2023 boom.
     desa_weights = [rng.uniform(0.5, 1.6) for _ in desa_list]
     karanggayam = next(desa for desa in desa_list if desa.code == KARANGGAYAM)
-    years = _entry_years(total)
-    today = timezone.localdate()
-
     registered_2023 = 0
-    for year in years:
+    for year, month in entries:
         if year == 2023 and registered_2023 % KARANGGAYAM_2023_EVERY == 0:
             desa = karanggayam
         else:
@@ -197,7 +263,7 @@ def _generate_businesses(total: int, rng: random.Random, identities: _Identities
         else:
             name = f"{product} {desa.name}"
         turnover, capital = _money(rng)
-        registered_on = min(_random_date(rng, year), today)
+        registered_on = _random_date(rng, year, month, today)
         food_like = slug in ("makanan", "minuman", "pertanian-olahan")
         business = Business(
             name=name,
@@ -228,9 +294,7 @@ def _generate_businesses(total: int, rng: random.Random, identities: _Identities
         )
         business.size_class = business.computed_size_class()
         # History starts on the day the business entered the registry.
-        business._history_date = timezone.make_aware(
-            datetime.datetime.combine(registered_on, datetime.time(9, 0))
-        )
+        business._history_date = at_hour(registered_on, 9)
         yield business
 
 
@@ -240,23 +304,29 @@ def _batches(rows: Iterable[Business], size: int) -> Iterator[list[Business]]:
         yield batch
 
 
-def build_businesses(total: int, seed: int) -> list[Business]:
-    """Unsaved Business rows for the demo registry (deterministic for a seed)."""
-    rng = random.Random(seed)
-    return list(_generate_businesses(total, rng, _Identities(rng)))
+def build_businesses(total: int, seed: int, today: datetime.date | None = None) -> list[Business]:
+    """Unsaved Business rows for the demo registry (deterministic for a seed and a day)."""
+    return [business for batch in business_batches(total, seed, today=today) for business in batch]
 
 
-def business_batches(total: int, seed: int, batch_size: int = BATCH_SIZE) -> Iterator[list[Business]]:
-    """The rows of build_businesses(total, seed), in batches of batch_size."""
+def business_batches(
+    total: int, seed: int, batch_size: int = BATCH_SIZE, *, today: datetime.date | None = None
+) -> Iterator[list[Business]]:
+    """The rows of build_businesses(total, seed, today), in batches of batch_size."""
+    today = today or timezone.localdate()
     rng = random.Random(seed)
-    return _batches(_generate_businesses(total, rng, _Identities(rng)), batch_size)
+    return _batches(_generate_businesses(_entries(total, today), rng, _Identities(rng), today), batch_size)
 
 
 @transaction.atomic
-def seed_registry(*, total: int, seed: int, user=None) -> int:
-    """Insert the demo registry in bulk; returns how many businesses were created."""
+def seed_registry(*, total: int, seed: int, user=None, today: datetime.date | None = None) -> int:
+    """Insert the demo registry in bulk; returns how many businesses were created.
+
+    `total` counts every business: up to 34.675 the registry of 2012–2023 (scaled down when smaller),
+    beyond that the businesses that entered after 2023 up to today (see _entries).
+    """
     created = 0
-    for batch in business_batches(total, seed):
+    for batch in business_batches(total, seed, today=today):
         bulk_create_with_history(
             batch,
             Business,
@@ -283,8 +353,11 @@ def top_up_registry(*, total: int, seed: int, on_batch: Callable[[int], None] | 
         return 0
     rng = random.Random(f"{seed}/{existing}")
     identities = _Identities.around_registry(rng)
+    # More of the registry's 2012–2023 shape: the years after 2023 stay at the office's pace.
+    entries = [(year, None) for year in _entry_years(missing)]
     created = 0
-    for batch in _batches(_generate_businesses(missing, rng, identities), BATCH_SIZE):
+    rows = _generate_businesses(entries, rng, identities, timezone.localdate())
+    for batch in _batches(rows, BATCH_SIZE):
         with transaction.atomic():
             Business.objects.bulk_create(batch)
         created += len(batch)

@@ -16,7 +16,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--businesses", type=int, default=DEFAULT_BUSINESSES, help="jumlah usaha di registri (N)"
+            "--businesses",
+            type=int,
+            default=DEFAULT_BUSINESSES,
+            help="jumlah seluruh usaha di registri (N); bawaan: demo lengkap sampai hari ini",
         )
         parser.add_argument("--repeat", type=int, default=20, help="berapa kali tiap halaman diminta")
         parser.add_argument("--json", type=Path, help="tulis hasil juga ke berkas JSON ini")
