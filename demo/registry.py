@@ -122,8 +122,9 @@ DEFAULT_BUSINESSES = full_demo_size(timezone.localdate())
 
 def _apportion(total: int, weights: list[int]) -> list[int]:
     """`total` split in proportion to `weights` (largest remainder), so the parts add up exactly."""
-    whole = sum(weights) or len(weights)
-    weights = weights if sum(weights) else [1] * len(weights)
+    if not sum(weights):
+        weights = [1] * len(weights)
+    whole = sum(weights)
     parts = [total * weight // whole for weight in weights]
     by_remainder = sorted(range(len(weights)), key=lambda index: (-(total * weights[index] % whole), index))
     for index in by_remainder[: total - sum(parts)]:
