@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test (`make loadtest`): USERS logged-in people (default 50) for DURATION seconds (default 60) against
 # gunicorn with the production settings (bin/serve, TLS on loopback) on PostgreSQL with the demo data
-# (34.675 businesses) in a database of its own, LOAD_DB (default umkm_load), made afresh each run.
+# (the full demo of today: 34.675 businesses by the end of 2023 and those since) in a database of its
+# own, LOAD_DB (default umkm_load), made afresh each run.
 # Writes artifacts/load/ (locust's CSV and HTML, summary.md, summary.json) and prints the summary.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
