@@ -5,6 +5,7 @@ from rest_framework import serializers
 from registry.formatting import mask_nik
 from registry.models import Business, Desa, Kecamatan, Sector
 from registry.permissions import may_see_nik
+from registry.sizes import SIZE_CLASS_CHOICES
 
 
 def percent():
@@ -87,6 +88,9 @@ class BusinessSerializer(serializers.ModelSerializer):
     owner_nik = serializers.SerializerMethodField(
         help_text="Utuh bila peran token boleh melihat NIK (admin, staf); selain itu disamarkan."
     )
+    # Both may be empty: an unrecorded gender, a class not known for want of turnover and capital.
+    owner_gender = serializers.ChoiceField(choices=[*Business.Gender.choices, ("", "Tidak diisi")])
+    size_class = serializers.ChoiceField(choices=[*SIZE_CLASS_CHOICES, ("", "Belum diketahui")])
     kecamatan = KecamatanSerializer()
     desa = DesaSerializer()
     sector = SectorSerializer()

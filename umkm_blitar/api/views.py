@@ -1,11 +1,11 @@
 """The API's endpoints: each reads one selector of registry or coaching and answers JSON; GET only."""
 
-from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import generics
+from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,6 +27,7 @@ ERRORS = {
     429: OpenApiResponse(serializers.ErrorSerializer, "Terlalu banyak permintaan untuk token ini."),
 }
 NOT_FOUND = {404: OpenApiResponse(serializers.ErrorSerializer, "Tidak ada.")}
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="ID (bilangan bulat).")
 BAD_FILTER = {400: OpenApiResponse(OpenApiTypes.OBJECT, "Parameter filter tidak sah: pesan per parameter.")}
 
 
@@ -117,7 +118,7 @@ class BusinessListView(generics.ListAPIView):
         return business_list()
 
 
-@extend_schema(summary="Satu usaha", responses={200: serializers.BusinessSerializer, **ERRORS, **NOT_FOUND})
+@extend_schema(summary="Satu usaha", parameters=[ID], responses={200: serializers.BusinessSerializer, **ERRORS, **NOT_FOUND})
 class BusinessDetailView(generics.RetrieveAPIView):
     required_right = "registry.view_business"
     serializer_class = serializers.BusinessSerializer
@@ -143,6 +144,7 @@ class ProgrammeDetailView(APIView):
 
     @extend_schema(
         summary="Satu program: capaian dan cakupan per kecamatan",
+        parameters=[ID],
         responses={200: serializers.ProgrammeDetailSerializer, **ERRORS, **NOT_FOUND},
     )
     def get(self, request, pk):  # noqa: ARG002 (a view's signature)
@@ -164,6 +166,7 @@ class ProgrammeRealisationView(APIView):
     @extend_schema(
         summary="Realisasi keuangan dan fisik program per triwulan",
         parameters=[
+            ID,
             OpenApiParameter(
                 "triwulan",
                 int,
