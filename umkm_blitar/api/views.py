@@ -118,7 +118,11 @@ class BusinessListView(generics.ListAPIView):
         return business_list()
 
 
-@extend_schema(summary="Satu usaha", parameters=[ID], responses={200: serializers.BusinessSerializer, **ERRORS, **NOT_FOUND})
+@extend_schema(
+    summary="Satu usaha",
+    parameters=[ID],
+    responses={200: serializers.BusinessSerializer, **ERRORS, **NOT_FOUND},
+)
 class BusinessDetailView(generics.RetrieveAPIView):
     required_right = "registry.view_business"
     serializer_class = serializers.BusinessSerializer
@@ -172,7 +176,7 @@ class ProgrammeRealisationView(APIView):
                 int,
                 enum=[1, 2, 3, 4],
                 description="Triwulan; tanpa ini, triwulan berjalan (atau yang terdekat).",
-            )
+            ),
         ],
         responses={200: serializers.RealisationSerializer, **ERRORS, **NOT_FOUND},
     )
