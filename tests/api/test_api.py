@@ -248,3 +248,16 @@ def test_an_admin_revokes_a_token_in_the_admin_and_never_sees_its_key(api_keys, 
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert client.get(reverse("admin:api_apitoken_add")).status_code == 403
+
+
+def test_a_page_of_businesses_and_the_aggregates_take_a_fixed_number_of_queries(
+    api_keys, api_get, django_assert_max_num_queries
+):
+    BusinessFactory.create_batch(30)
+    api_get(reverse("api:programme_list"), "pendamping")  # the token's last use written: not again soon
+    # The token, its role's rights, the desa choices of BusinessFilter, the count, the page (joined).
+    with django_assert_max_num_queries(5):
+        assert api_get(reverse("api:business_list"), "pendamping", page_size=20).status_code == 200
+    # The token, its role's rights, then registry_overview(): sectors, the grouped pass, kecamatan.
+    with django_assert_max_num_queries(5):
+        assert api_get(reverse("api:registry_aggregates"), "pendamping").status_code == 200

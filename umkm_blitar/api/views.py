@@ -14,6 +14,7 @@ from coaching import selectors as coaching
 from coaching.models import Programme
 from coaching.periods import parse_quarter
 from registry.filters import BusinessFilter
+from registry.pagination import RegistryPaginator
 from registry.selectors import SIZE_CLASS_SHARES, business_list, registry_overview
 from registry.sizes import SIZE_CLASS_UNKNOWN
 
@@ -40,6 +41,9 @@ class OpenApiView(SpectacularJSONAPIView):
 
 
 class BusinessPagination(PageNumberPagination):
+    # The registry list's paginator: past 10.000 matches the exact count is kept a minute, not redone
+    # on every page.
+    django_paginator_class = RegistryPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
