@@ -261,3 +261,20 @@ def test_a_page_of_businesses_and_the_aggregates_take_a_fixed_number_of_queries(
     # The token, its role's rights, then registry_overview(): sectors, the grouped pass, kecamatan.
     with django_assert_max_num_queries(5):
         assert api_get(reverse("api:registry_aggregates"), "pendamping").status_code == 200
+
+
+def test_every_whole_nik_given_out_is_logged_with_the_token(api_world, api_get, caplog):
+    business = api_world["business"]
+    caplog.set_level("INFO", logger="umkm_blitar.api.nik")
+
+    api_get(reverse("api:business_list"), "staf")
+    api_get(reverse("api:business_detail", args=[business.pk]), "admin")
+    api_get(reverse("api:business_list"), "pimpinan")  # masked: nothing to log
+
+    lines = [record.getMessage() for record in caplog.records if record.name == "umkm_blitar.api.nik"]
+    assert lines == [
+        f"NIK utuh lewat API: token Uji staf ({ApiToken.objects.get(name='Uji staf').prefix}) (staf), "
+        f"usaha [{business.pk}]",
+        f"NIK utuh lewat API: token Uji admin ({ApiToken.objects.get(name='Uji admin').prefix}) (admin), "
+        f"usaha [{business.pk}]",
+    ]

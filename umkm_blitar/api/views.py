@@ -1,5 +1,7 @@
 """The API's endpoints: each reads one selector of registry or coaching and answers JSON; GET only."""
 
+import logging
+
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -15,12 +17,15 @@ from coaching.models import Programme
 from coaching.periods import parse_quarter
 from registry.filters import BusinessFilter
 from registry.pagination import RegistryPaginator
+from registry.permissions import may_see_nik
 from registry.selectors import SIZE_CLASS_SHARES, business_list, registry_overview
 from registry.sizes import SIZE_CLASS_UNKNOWN
 
 from . import serializers
 from .authentication import ApiTokenAuthentication
 from .permissions import RoleRight
+
+nik_log = logging.getLogger("umkm_blitar.api.nik")
 
 ERRORS = {
     401: OpenApiResponse(serializers.ErrorSerializer, "Tanpa token, atau token salah/dicabut."),
@@ -105,21 +110,38 @@ class RegistryAggregatesView(APIView):
         return Response(serializers.RegistryAggregatesSerializer(data).data)
 
 
+class BusinessReader:
+    """What both business endpoints share: the list with its joins, and a line in the NIK log for every
+    whole NIK given out (DESIGN.md §7: each whole-NIK view is logged), naming the token and the rows."""
+
+    required_right = "registry.view_business"
+    serializer_class = serializers.BusinessSerializer
+
+    def get_queryset(self):
+        return business_list()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200 and may_see_nik(request.user):
+            rows = response.data.get("results", [response.data])
+            shown = [row["id"] for row in rows if row["owner_nik"]]
+            if shown:
+                nik_log.info(
+                    "NIK utuh lewat API: token %s (%s), usaha %s", request.auth, request.auth.role, shown
+                )
+        return response
+
+
 @extend_schema(
     summary="Daftar usaha",
     description="Berhalaman, difilter persis seperti daftar registri di aplikasi (parameter yang sama). "
     "NIK pemilik utuh hanya untuk token berperan admin atau staf.",
     responses={200: serializers.BusinessSerializer(many=True), **BAD_FILTER, **ERRORS, **NOT_FOUND},
 )
-class BusinessListView(generics.ListAPIView):
-    required_right = "registry.view_business"
-    serializer_class = serializers.BusinessSerializer
+class BusinessListView(BusinessReader, generics.ListAPIView):
     pagination_class = BusinessPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = BusinessFilter
-
-    def get_queryset(self):
-        return business_list()
 
 
 @extend_schema(
@@ -127,12 +149,8 @@ class BusinessListView(generics.ListAPIView):
     parameters=[ID],
     responses={200: serializers.BusinessSerializer, **ERRORS, **NOT_FOUND},
 )
-class BusinessDetailView(generics.RetrieveAPIView):
-    required_right = "registry.view_business"
-    serializer_class = serializers.BusinessSerializer
-
-    def get_queryset(self):
-        return business_list()
+class BusinessDetailView(BusinessReader, generics.RetrieveAPIView):
+    pass
 
 
 @extend_schema(
