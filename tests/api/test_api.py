@@ -178,6 +178,9 @@ def test_the_aggregates_count_the_registry_without_personal_data(api_world, api_
     assert srengat["kecamatan"]["code"] == "35.05.03"
     assert {"year": 2024, "count": 2} in body["registrations_by_year"]
     assert sum(row["count"] for row in body["size_classes"]) == 3
+    assert [(row["code"], row["has"] + row["has_not"]) for row in body["legal"]] == [
+        ("nib", 3), ("has_pirt", 3), ("has_halal", 3)
+    ]  # fmt: skip
     text = str(body)
     assert "Sri Wahyuni" not in text and "Keripik" not in text and NIK not in text and "owner" not in text
 

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,7 +19,7 @@ from coaching.periods import parse_quarter
 from registry.filters import BusinessFilter
 from registry.pagination import RegistryPaginator
 from registry.permissions import may_see_nik
-from registry.selectors import SIZE_CLASS_SHARES, business_list, registry_overview
+from registry.selectors import LEGAL_SHARES, SIZE_CLASS_SHARES, business_list, registry_overview
 from registry.sizes import SIZE_CLASS_UNKNOWN
 
 from . import serializers
@@ -64,14 +65,14 @@ class RegistryAggregatesView(APIView):
         responses={200: serializers.RegistryAggregatesSerializer, **ERRORS},
     )
     def get(self, request):  # noqa: ARG002 (a view's signature)
-        overview = registry_overview()
+        today = timezone.localdate()
+        overview = registry_overview(today=today)
         total, active, with_nib, this_year = overview.headline
-        by_sector = {sector.name: sector.slug for sector in overview.sectors}
         data = {
             "total": total.count,
             "active": active.count,
             "with_nib": with_nib.count,
-            "year": int(this_year.query.rpartition("=")[2]),
+            "year": today.year,
             "registered_this_year": this_year.count,
             "sectors": [
                 {"id": sector.pk, "slug": sector.slug, "name": sector.name, "count": figure.count}
@@ -81,7 +82,10 @@ class RegistryAggregatesView(APIView):
                 {
                     "kecamatan": row.kecamatan,
                     "total": row.total.count,
-                    "by_sector": {by_sector[cell.label]: cell.count for cell in row.cells},
+                    "by_sector": {
+                        sector.slug: cell.count
+                        for sector, cell in zip(overview.sectors, row.cells, strict=True)
+                    },
                 }
                 for row in overview.rows
             ],
@@ -93,16 +97,11 @@ class RegistryAggregatesView(APIView):
                     "share": figure.share,
                 }
                 for (code, _), figure in zip(SIZE_CLASS_SHARES, overview.size_classes, strict=True)
-            ],  # fmt: skip
+            ],
             "legal": [
-                {
-                    "code": has.query.partition("=")[0],
-                    "label": has.label,
-                    "has": has.count,
-                    "has_not": has_not.count,
-                }
-                for has, has_not in overview.legal
-            ],  # fmt: skip
+                {"code": param, "label": has.label, "has": has.count, "has_not": has_not.count}
+                for (param, _, _), (has, has_not) in zip(LEGAL_SHARES, overview.legal, strict=True)
+            ],
             "registrations_by_year": [
                 {"year": year, "count": count} for year, count in sorted(overview.new_by_year.items())
             ],
