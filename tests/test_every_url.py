@@ -7,7 +7,9 @@ for the views that change data, on a POST with an empty body):
 - LOGIN: sent to the login page with ?next= (LoginRequiredMiddleware: every page needs a login);
 - ADMIN_LOGIN: sent to the Django admin's login page with ?next= (the admin refuses non-staff so);
 - to("name"): any other redirect, to the URL of that name;
-- 200, 403 (the "Akses ditolak" page), 404, 405 (a form's action opened with GET).
+- 200, 403 (the "Akses ditolak" page), 404, 405 (a form's action opened with GET);
+- TOKEN: the read API's 401 with its Indonesian message: it answers an API token only, and a browser
+  session (every role here) is not one.
 
 One world of objects is built once for the module, inside a transaction rolled back at its end; each
 test runs in a savepoint of its own, so what one test changes the next does not see.
@@ -34,6 +36,7 @@ from coaching.models import Assessment, Attendance, Topic
 from registry.models import Desa, ExportJob, KbliCode, Kecamatan, RegistryImport, Sector
 from tests.factories import UserFactory
 from tests.world import build_world, kept_for_module
+from umkm_blitar.api.services import api_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +46,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
+TOKEN = "api-token"
 
 
 def to(url_name: str) -> str:
@@ -184,6 +188,14 @@ PAGES = [
     ("coaching:expenditure_delete",     "expenditure",    LOGIN, 200, 403, 403, 403),
     ("coaching:realisation",            "programme",      LOGIN, 200, 200, 403, 200),
     ("coaching:quarterly_report",       "programme",      LOGIN, 200, 200, 403, 200),
+    # the read API: a token or nothing (tests/api/ calls it with each role's token)
+    ("api:openapi",                     None,             TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
+    ("api:registry_aggregates",         None,             TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
+    ("api:business_list",               None,             TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
+    ("api:business_detail",             "business",       TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
+    ("api:programme_list",              None,             TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
+    ("api:programme_detail",            "programme",      TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
+    ("api:programme_realisation",       "programme",      TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
 ]  # fmt: skip
 
 # Answered with a file to download, not a page.
@@ -320,6 +332,10 @@ ADMIN_MODELS = {
     "axes_accessattempt": axes_log("axes_accessattempt", "access_attempt"),
     "axes_accesslog": axes_log("axes_accesslog", "access_log"),
     "axes_accessfailurelog": axes_log("axes_accessfailurelog", "access_failure_log"),
+    # Made by `manage.py create_api_token` (no add); every field read-only, revoked by an action.
+    "api_apitoken": AdminModel(
+        "api_token", get={"add": 403}, post={"add": 403, "change": to("admin:api_apitoken_changelist")}
+    ),
 }
 ADMIN_SITE_WRITES = {
     "admin:password_change": (ADMIN_LOGIN, 200, *NOT_STAFF),
@@ -436,6 +452,7 @@ def build_door_world() -> dict:
         "expenditure": expenditure,
         "registry_import": registry_import,
         "export_job": export_job,
+        "api_token": api_token_create(name="Portal Satu Data", role="pimpinan", created_by=users["admin"])[0],
         "kecamatan": Kecamatan.objects.get(name="Srengat"),
         "desa": Desa.objects.get(code="35.05.03.2001"),
         "sector": Sector.objects.get(slug="makanan"),
@@ -529,6 +546,9 @@ def check_answer(response, expected, url: str, label: str) -> None:
         assert (status, where) == (302, login_redirect(reverse("login"), url)), label
     elif expected == ADMIN_LOGIN:
         assert (status, where) == (302, login_redirect(reverse("admin:login"), url)), label
+    elif expected == TOKEN:
+        assert status == 401, f"{label}: {status} {where}"
+        assert response.json()["detail"].startswith("Token API diperlukan"), label
     elif isinstance(expected, str):
         assert status == 302, f"{label}: {status}, bukan pengalihan"
         assert resolve(urlsplit(where).path).view_name == expected.removeprefix("->"), f"{label}: {where}"
@@ -570,8 +590,8 @@ def test_the_tables_agree_with_each_other():
 
 
 def test_only_the_login_pages_are_open_without_a_login():
-    """DESIGN.md §2: every page needs a login; there is no public page except login."""
-    open_doors = {key for key, rule in RULES.items() if rule.get[0] not in (LOGIN, ADMIN_LOGIN)}
+    """DESIGN.md §2: every page needs a login; there is no public page except login (the API: a token)."""
+    open_doors = {key for key, rule in RULES.items() if rule.get[0] not in (LOGIN, ADMIN_LOGIN, TOKEN)}
     assert open_doors == {"login", "admin:login"}
 
 

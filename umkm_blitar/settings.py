@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "simple_history",
     "axes",
     "csp",
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "registry",
     "coaching",
     "umkm_blitar",
+    "umkm_blitar.api",
     "demo",
 ]
 
@@ -232,4 +235,32 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+}
+
+# --- Read API (/api/v1/, umkm_blitar/api) -------------------------------------------------------------
+# Tokens only (Authorization: Bearer …), never the browser session; JSON only (no browsable pages, which
+# would need inline scripts the CSP forbids); GET only: OPTIONS has no metadata class, so it is 405 too.
+API_THROTTLE_RATE = env("DJANGO_API_THROTTLE", "1000/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["umkm_blitar.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["umkm_blitar.api.permissions.RoleRight"],
+    "DEFAULT_THROTTLE_CLASSES": ["umkm_blitar.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_METADATA_CLASS": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API UMKM Blitar",
+    "DESCRIPTION": (
+        "API baca-saja Dinas Koperasi dan UKM Kabupaten Blitar: agregat registri UMKM, daftar usaha "
+        "(NIK disamarkan kecuali peran token berhak), program pembinaan dengan realisasi dan cakupan. "
+        "Setiap permintaan membawa header `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVERS": [],
 }
