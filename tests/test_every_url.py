@@ -175,6 +175,9 @@ PAGES = [
     ("coaching:budget",                 "programme",      LOGIN, 200, 200, 403, 200),
     ("coaching:budget_line_create",     "programme",      LOGIN, 200, 200, 403, 403),
     ("coaching:budget_line_edit",       "budget_line",    LOGIN, 200, 200, 403, 403),
+    ("coaching:sub_activity_list",      "programme",      LOGIN, 200, 200, 403, 200),
+    ("coaching:sub_activity_create",    "programme",      LOGIN, 200, 200, 403, 403),
+    ("coaching:sub_activity_edit",      "sub_activity",   LOGIN, 200, 200, 403, 403),
     ("coaching:expenditure_list",       "programme",      LOGIN, 200, 200, 403, 200),
     ("coaching:expenditure_export",     "programme",      LOGIN, 200, 200, 403, 200),
     ("coaching:expenditure_create",     "programme",      LOGIN, 200, 200, 403, 403),
@@ -230,6 +233,8 @@ WRITES = {
     "coaching:association_add_members": (LOGIN, 200, 200, 403, 403),
     "coaching:budget_line_create":      (LOGIN, 200, 200, 403, 403),
     "coaching:budget_line_edit":        (LOGIN, 200, 200, 403, 403),
+    "coaching:sub_activity_create":     (LOGIN, 200, 200, 403, 403),
+    "coaching:sub_activity_edit":       (LOGIN, 200, 200, 403, 403),
     "coaching:expenditure_create":      (LOGIN, 200, 200, 403, 403),
     "coaching:expenditure_edit":        (LOGIN, 200, 200, 403, 403),
     "coaching:expenditure_delete":      (LOGIN, 200, 403, 403, 403),
@@ -383,7 +388,8 @@ def build_door_world() -> dict:
     )
     event = world.hold_drive()
     participant = world.register(event, enrolment.business, outcome_on=datetime.date(2024, 6, 10))
-    budget_line = world.budget_line()
+    sub_activity = world.sub_activity()
+    budget_line = world.budget_line(sub_activity=sub_activity, account_code="5.1.02.01.01.0052")
     expenditure = world.spend(budget_line, session=session, recorded_by=users["staf"])
     registry_import = RegistryImport.objects.create(
         file_name="registri-umkm.xlsx",
@@ -430,6 +436,7 @@ def build_door_world() -> dict:
         "kecamatan_plan": world.programme.kecamatan_plans.get_or_create(
             kecamatan=Kecamatan.objects.get(name="Srengat")
         )[0],
+        "sub_activity": sub_activity,
         "budget_line": budget_line,
         "expenditure": expenditure,
         "registry_import": registry_import,
