@@ -388,7 +388,7 @@ def build_door_world() -> dict:
     )
     event = world.hold_drive()
     participant = world.register(event, enrolment.business, outcome_on=datetime.date(2024, 6, 10))
-    sub_activity = world.sub_activity()
+    sub_activity = world.add_sub_activity()
     budget_line = world.budget_line(sub_activity=sub_activity, account_code="5.1.02.01.01.0052")
     expenditure = world.spend(budget_line, session=session, recorded_by=users["staf"])
     registry_import = RegistryImport.objects.create(

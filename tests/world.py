@@ -164,7 +164,7 @@ class World:
 
     # --- money -----------------------------------------------------------------------------------
 
-    def sub_activity(self, **fields) -> SubActivity:
+    def add_sub_activity(self, **fields) -> SubActivity:
         """A SIPD sub-kegiatan of the programme (2.17.08.2.01.0002 Pengembangan Usaha Mikro unless told)."""
         fields = {
             "code": "2.17.08.2.01.0002",

@@ -21,8 +21,10 @@ from .sessions import CoachingSession
 class SubActivity(models.Model):
     """A SIPD sub-kegiatan the programme's lines are budgeted under, with the output e-Monev asks of it."""
 
+    # Part of the programme's plan, like its kecamatan plan: it goes with the programme. Lines point to it
+    # with PROTECT, so a sub-kegiatan that still has lines (or a programme that has any) stays.
     programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="sub_activities", verbose_name="program"
+        Programme, on_delete=models.CASCADE, related_name="sub_activities", verbose_name="program"
     )
     code = models.CharField("kode sub kegiatan", max_length=17, validators=[SUB_ACTIVITY_CODE])
     name = models.CharField("nama sub kegiatan", max_length=255)

@@ -1,6 +1,7 @@
 """The quarterly report (Laporan Triwulan): the workbook read back, its figures against the database and
 the dashboards' selectors, who may download it, the command, and LibreOffice opening it."""
 
+import csv
 import datetime
 import io
 import os
@@ -22,6 +23,7 @@ from coaching.models import (
     EventParticipant,
     Expenditure,
     Programme,
+    SubActivity,
 )
 from coaching.periods import QUARTER_NUMERALS
 from registry.models import Business, Desa, Kecamatan
@@ -195,9 +197,9 @@ def q2_workbook(_module_data, db) -> openpyxl.Workbook:
 # --- the workbook ----------------------------------------------------------------------------
 
 
-def test_workbook_has_the_seven_sheets_in_order(q2_workbook):
+def test_workbook_has_the_seven_sheets_in_order_then_monev(q2_workbook):
     assert q2_workbook.sheetnames == [
-        "Ringkasan", "Sesi", "Per Kecamatan", "Peserta", "Anggaran", "Belanja", "Registri"
+        "Ringkasan", "Sesi", "Per Kecamatan", "Peserta", "Anggaran", "Belanja", "Registri", "Monev"
     ]  # fmt: skip
 
 
@@ -605,3 +607,39 @@ def test_libreoffice_opens_the_workbook_and_prints_it_to_pdf(report_data, soffic
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         pages = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
         assert pages >= 7  # every sheet printed, none dropped as unreadable
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_reads_the_monev_sheet_with_the_figures_of_the_realisation(
+    report_data, soffice, tmp_path
+):
+    programme = report_data["programme"]
+    sub_activity = SubActivity.objects.create(
+        programme=programme, code="2.17.08.2.01.0002", name="Pengembangan Usaha Mikro",
+        output_indicator="Jumlah Usaha Mikro yang Terfasilitasi", output_unit="usaha",
+        output_target=170, output_realised=51,
+    )  # fmt: skip
+    programme.budget_lines.filter(pk=report_data["speakers"].pk).update(
+        sub_activity=sub_activity, account_code="5.1.02.02.01.0003"
+    )
+    workbook = tmp_path / "laporan.xlsx"
+    workbook.write_bytes(reports.quarterly_workbook(programme, 2, show_nik=False))
+    profile = (tmp_path / "profil-libreoffice").as_uri()
+    # Every sheet to a CSV of its own (the 12th filter token, -1), UTF-8 (76), comma-separated (44).
+    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    result = subprocess.run(
+        [str(soffice), f"-env:UserInstallation={profile}", "--headless", "--convert-to", csv_filter,
+         "--outdir", str(tmp_path), str(workbook)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    monev = tmp_path / "laporan-Monev.csv"
+    assert result.returncode == 0 and monev.exists(), result.stdout + result.stderr
+    rows = list(csv.reader(monev.read_text(encoding="utf-8").splitlines()))
+    header = next(index for index, row in enumerate(rows) if row[:2] == ["No.", "Kode sub kegiatan"])
+    groups = selectors.realisation(programme, 2).sub_activities
+    read = [(row[1], row[2], row[3], row[4]) for row in rows[header + 1 : header + 1 + len(groups)]]
+    # The values LibreOffice read, not as formatted (the 9th token, false): whole rupiah.
+    assert read == [
+        (group.code, group.name, str(group.allocation), str(group.spent_to_date)) for group in groups
+    ]
+    assert read[0][:2] == ("2.17.08.2.01.0002", "Pengembangan Usaha Mikro")
