@@ -313,6 +313,7 @@ ADMIN_MODELS = {
     "coaching_association": AdminModel("association", extra=HISTORY),
     "coaching_kecamatanplan": AdminModel("kecamatan_plan", extra=HISTORY),
     "coaching_topic": AdminModel("topic"),
+    "coaching_subactivity": AdminModel("sub_activity", extra=HISTORY),
     "coaching_budgetline": AdminModel("budget_line", extra=HISTORY, get=READ_ONLY_GET, post=READ_ONLY_POST),
     "coaching_expenditure": AdminModel(
         "expenditure",

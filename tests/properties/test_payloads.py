@@ -29,6 +29,7 @@ from coaching.models import (
     Event,
     Expenditure,
     Programme,
+    SubActivity,
     Topic,
 )
 from registry import services as registry_services
@@ -263,6 +264,7 @@ PAGES = {
             Association,
             Topic,
             BudgetLine,
+            SubActivity,
             Expenditure,
         )
     },
@@ -374,6 +376,7 @@ SHOWN = {
     "admin_association": ["Association.name", "Association.contact"],
     "admin_topic": ["Topic.name"],
     "admin_budgetline": ["BudgetLine.name"],
+    "admin_subactivity": ["SubActivity.name", "Programme.name"],
     "admin_expenditure": ["Expenditure.description", "Expenditure.receipt_number"],
     "admin_business_change": ["Business.name", "Business.owner_name", "Business.address"],
     "admin_business_history": ["Business.name", "reason"],
