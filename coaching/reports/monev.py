@@ -55,7 +55,23 @@ def monev_sheet(realisation, period: Period) -> Sheet:
             None,
         ],  # fmt: skip
     )
-    lines = Table(
+    notes = [
+        f"Realisasi keuangan kumulatif sampai {tanggal(period.ends_on)}, sama dengan halaman Realisasi.",
+        "Realisasi keluaran seperti dicatat staf di halaman Sub kegiatan; realisasi fisik = realisasi "
+        "keluaran dibagi target.",
+    ]
+    return Sheet(
+        name="Monev",
+        heading=f"e-Monev per sub kegiatan, kumulatif sampai {tanggal(period.ends_on)}",
+        tables=[monev, _lines_table(groups)],
+        notes=notes,
+        freeze_columns=3,
+    )
+
+
+def _lines_table(groups) -> Table:
+    """Each budget line under its sub-kegiatan, with its account code: how the pagu is made up."""
+    return Table(
         heading="Mata anggaran per sub kegiatan",
         filtered=False,
         first_column=1,
@@ -78,17 +94,5 @@ def monev_sheet(realisation, period: Period) -> Sheet:
             ]
             for group in groups
             for row in group.lines
-        ],  # fmt: skip
-    )
-    notes = [
-        f"Realisasi keuangan kumulatif sampai {tanggal(period.ends_on)}, sama dengan halaman Realisasi.",
-        "Realisasi keluaran seperti dicatat staf di halaman Sub kegiatan; realisasi fisik = realisasi "
-        "keluaran dibagi target.",
-    ]
-    return Sheet(
-        name="Monev",
-        heading=f"e-Monev per sub kegiatan, kumulatif sampai {tanggal(period.ends_on)}",
-        tables=[monev, lines],
-        notes=notes,
-        freeze_columns=3,
+        ],
     )

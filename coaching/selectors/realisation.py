@@ -195,6 +195,34 @@ class Realisation:
         return self.total.spent_to_date // self.physical.verified if self.physical.verified else None
 
 
+def line_figures(programme: Programme, quarter: int) -> list[LineFigures]:
+    """Each line's plan and spending for the quarter and to its end, grouped by sub-kegiatan; one query."""
+    starts_on, ends_on = quarter_bounds(programme.year, quarter)
+    in_quarter = Q(expenditures__spent_on__range=(starts_on, ends_on))
+    to_date = Q(expenditures__spent_on__lte=ends_on)
+    lines = (
+        programme.budget_lines.select_related("sub_activity")
+        .annotate(
+            spent_quarter=Coalesce(Sum("expenditures__amount", filter=in_quarter), 0),
+            spent_to_date=Coalesce(Sum("expenditures__amount", filter=to_date), 0),
+        )
+        .order_by(F("sub_activity__code").asc(nulls_last=True), *LINE_ORDER)
+    )
+    return [
+        LineFigures(
+            name=line.name,
+            category=line.get_category_display(),
+            allocation=line.allocation,
+            plan_quarter=line.plan_for(quarter),
+            plan_to_date=sum(line.plan_for(q) for q in QUARTERS if q <= quarter),
+            spent_quarter=line.spent_quarter,
+            spent_to_date=line.spent_to_date,
+            line=line,
+        )
+        for line in lines
+    ]
+
+
 def realisation(programme: Programme, quarter: int, today: datetime.date | None = None) -> Realisation:
     """Financial and physical realisation of a programme for a quarter and cumulatively to its end.
 
@@ -202,29 +230,7 @@ def realisation(programme: Programme, quarter: int, today: datetime.date | None 
     """
     today = today or timezone.localdate()
     starts_on, ends_on = quarter_bounds(programme.year, quarter)
-    in_quarter = Q(expenditures__spent_on__range=(starts_on, ends_on))
-    to_date = Q(expenditures__spent_on__lte=ends_on)
-    lines = []
-    for line in (
-        programme.budget_lines.select_related("sub_activity")
-        .annotate(
-            spent_quarter=Coalesce(Sum("expenditures__amount", filter=in_quarter), 0),
-            spent_to_date=Coalesce(Sum("expenditures__amount", filter=to_date), 0),
-        )
-        .order_by(F("sub_activity__code").asc(nulls_last=True), *LINE_ORDER)
-    ):
-        lines.append(
-            LineFigures(
-                name=line.name,
-                category=line.get_category_display(),
-                allocation=line.allocation,
-                plan_quarter=line.plan_for(quarter),
-                plan_to_date=sum(line.plan_for(q) for q in QUARTERS if q <= quarter),
-                spent_quarter=line.spent_quarter,
-                spent_to_date=line.spent_to_date,
-                line=line,
-            )
-        )
+    lines = line_figures(programme, quarter)
     total = LineFigures(
         name="Jumlah",
         category="",
