@@ -15,6 +15,7 @@ from .models import (
     KecamatanPlan,
     Membership,
     Programme,
+    SubActivity,
     Topic,
 )
 from .verdicts import store_verdicts
@@ -118,6 +119,15 @@ class AssociationAdmin(HistoryAdmin):
 
 
 admin.site.register(Topic)
+
+
+@admin.register(SubActivity)
+class SubActivityAdmin(HistoryAdmin):
+    """Reference data an admin may correct; staf keep it on the programme's Sub kegiatan page."""
+
+    list_display = ["code", "name", "programme", "output_target", "output_realised"]
+    list_filter = ["programme"]
+    search_fields = ["code", "name"]
 
 
 @admin.register(BudgetLine)

@@ -17,6 +17,7 @@ from .models import (
     EventParticipant,
     Expenditure,
     Programme,
+    SubActivity,
     Topic,
 )
 from .periods import QUARTERS, quarter_of
@@ -311,13 +312,17 @@ class BudgetLineForm(ModelFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = BudgetLine
-        fields = ["category", "name", "allocation", *PLAN_FIELDS]
+        fields = ["category", "name", "sub_activity", "account_code", "allocation", *PLAN_FIELDS]
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
+        self.instance.programme = programme  # the model's check that the sub-kegiatan is the programme's
+        self.fields["sub_activity"].queryset = programme.sub_activities.order_by("code")
+        self.fields["sub_activity"].empty_label = "(belum diisi)"
         self.helper = _helper(
             _row("category", "name"),
+            _row("sub_activity", "account_code"),
             "allocation",
             Fieldset(
                 "Rencana per triwulan (jumlahnya sama dengan pagu; kosongkan semua agar dibagi rata)",
@@ -341,6 +346,23 @@ class BudgetLineForm(ModelFieldsMixin, forms.ModelForm):
             if name in self.cleaned_data:
                 setattr(self.instance, name, self.cleaned_data[name])
         super()._post_clean()
+
+
+class SubActivityForm(ModelFieldsMixin, forms.ModelForm):
+    """A SIPD sub-kegiatan: its code and name, and the output e-Monev asks of it (target and realised)."""
+
+    class Meta:
+        model = SubActivity
+        fields = ["code", "name", "output_indicator", "output_unit", "output_target", "output_realised"]
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.programme = programme  # so the code is checked for being once per programme
+        self.helper = _helper(
+            _row("code", "name"),
+            _row("output_indicator", "output_unit"),
+            _row("output_target", "output_realised"),
+        )
 
 
 def even_quarter_plan(allocation: int, programme: Programme) -> dict[str, int]:

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from simple_history.utils import bulk_create_with_history
 
 from coaching import services
-from coaching.models import BudgetLine, Expenditure, Programme
+from coaching.models import (
+    BudgetLine,
+    Enrolment,
+    Event,
+    EventParticipant,
+    Expenditure,
+    Programme,
+    SubActivity,
+)
 from coaching.periods import QUARTERS, quarter_bounds, quarter_of
 from demo.context import Context
 from demo.draws import at_hour
@@ -18,25 +26,47 @@ from demo.spending import BOOKS_CLOSE, PURCHASES, Spending, SpendingMixin
 Category = BudgetLine.Category
 
 
+# The SIPD sub-kegiatan the lines sit under (Permendagri 90/2019 nomenclature as a Kabupaten's DPA and
+# renstra list them, with their output indicators). Only codes confirmed from a published source are
+# used; the notes in the delivery report name them.
+DEVELOPMENT = "2.17.08.2.01.0002"
+LICENSING = "2.17.07.2.01.0003"
+SUB_ACTIVITIES = {
+    DEVELOPMENT: ("Pengembangan Usaha Mikro", "Jumlah Usaha Mikro yang Terfasilitasi"),
+    LICENSING: (
+        "Fasilitasi Kemudahan Perizinan Usaha Mikro", "Jumlah Usaha Mikro yang Telah Mendapatkan Perizinan"
+    ),
+}  # fmt: skip
+CERTIFICATE_DRIVES = [Event.Kind.NIB, Event.Kind.HALAL, Event.Kind.PIRT]
+
+
 @dataclass(frozen=True)
 class LineSpec:
     category: str
     name: str
     per_mille: int  # share of the ceiling
     quarter_weights: tuple[int, int, int, int]  # when the work happens: little before the classes start
+    sub_activity: str = DEVELOPMENT
+    account_code: str = ""  # left "belum diisi" where no published source confirmed the account
 
 
 # Shares of the ceiling (they add up to 1000); the last line takes the rounding, so the lines fill the
-# ceiling to the rupiah.
+# ceiling to the rupiah. Account codes: Kepmendagri 050-5889/2021 (rekening belanja barang dan jasa).
 BUDGET_LINES = [
-    LineSpec(Category.SPEAKER_FEES, "Honorarium narasumber pelatihan dan klinik", 150, (13, 27, 31, 29)),
-    LineSpec(Category.MEALS, "Konsumsi kelas kelompok, klinik dan fasilitasi", 120, (10, 28, 32, 30)),
-    LineSpec(Category.TRANSPORT, "Transport lokal dan uang harian pendamping", 215, (21, 27, 26, 26)),
-    LineSpec(Category.MATERIALS, "Bahan pelatihan, modul dan perlengkapan praktik", 90, (15, 35, 30, 20)),
+    LineSpec(Category.SPEAKER_FEES, "Honorarium narasumber pelatihan dan klinik", 150, (13, 27, 31, 29),
+             account_code="5.1.02.02.01.0003"),
+    LineSpec(Category.MEALS, "Konsumsi kelas kelompok, klinik dan fasilitasi", 120, (10, 28, 32, 30),
+             account_code="5.1.02.01.01.0052"),
+    LineSpec(Category.TRANSPORT, "Transport lokal dan uang harian pendamping", 215, (21, 27, 26, 26),
+             account_code="5.1.02.04.01.0001"),
+    LineSpec(Category.MATERIALS, "Bahan pelatihan, modul dan perlengkapan praktik", 90, (15, 35, 30, 20),
+             account_code="5.1.02.01.01.0026"),
     LineSpec(Category.VENUE, "Sewa tempat dan perlengkapan kegiatan", 75, (10, 28, 30, 32)),
-    LineSpec(Category.CERTIFICATION, "Sertifikasi halal, PIRT, uji produk dan merek", 140, (5, 25, 45, 25)),
+    LineSpec(Category.CERTIFICATION, "Sertifikasi halal, PIRT, uji produk dan merek", 140, (5, 25, 45, 25),
+             sub_activity=LICENSING),
     LineSpec(Category.PUBLICATION, "Publikasi, dokumentasi dan pameran produk", 140, (5, 20, 30, 45)),
-    LineSpec(Category.OTHER, "ATK, penggandaan dan pelaporan", 70, (15, 25, 25, 35)),
+    LineSpec(Category.OTHER, "ATK, penggandaan dan pelaporan", 70, (15, 25, 25, 35),
+             account_code="5.1.02.01.01.0024"),
 ]  # fmt: skip
 # A closed quarter spends almost all of its plan (per mille, drawn per line and quarter); the running
 # quarter lags behind its share of the days, because receipts reach the bendahara weeks after the work.
@@ -72,6 +102,7 @@ class BudgetBuilder(SpendingMixin):
         self.spending: list[Spending] = []
 
     def build(self) -> None:
+        self.sub_activities = self._sub_activities()
         if self.pay_until < self.programme.starts_on:
             return
         self.lines = self._lines()
@@ -86,6 +117,44 @@ class BudgetBuilder(SpendingMixin):
                 self._purchases(self.lines[category], quarter)
         self._receipts()
         self._write()
+        self._realised_outputs()
+
+    def _drive_participants(self):
+        return EventParticipant.objects.filter(
+            event__programme=self.programme, event__kind__in=CERTIFICATE_DRIVES
+        )
+
+    def _sub_activities(self) -> dict[str, SubActivity]:
+        """The sub-kegiatan with their targets: the naik-kelas target; every drive participant licensed."""
+        targets = {
+            DEVELOPMENT: (self.programme.naik_kelas_target, "usaha"),
+            LICENSING: (self._drive_participants().count(), "usaha"),
+        }
+        return {
+            code: services.sub_activity_create(
+                programme=self.programme,
+                user=self.ctx.staf,
+                fields={
+                    "code": code,
+                    "name": name,
+                    "output_indicator": indicator,
+                    "output_target": targets[code][0],
+                    "output_unit": targets[code][1],
+                },
+            )
+            for code, (name, indicator) in SUB_ACTIVITIES.items()
+        }
+
+    def _realised_outputs(self) -> None:
+        """What staf enter at the end of each month: businesses verified naik kelas, licences issued."""
+        realised = {
+            DEVELOPMENT: self.programme.enrolments.filter(status=Enrolment.Status.NAIK_KELAS).count(),
+            LICENSING: self._drive_participants().filter(outcome=EventParticipant.Outcome.ISSUED).count(),
+        }
+        for code, sub_activity in self.sub_activities.items():
+            services.sub_activity_update(
+                sub_activity=sub_activity, user=self.ctx.staf, fields={"output_realised": realised[code]}
+            )
 
     def _lines(self) -> dict[str, BudgetLine]:
         ceiling = self.programme.budget_ceiling
@@ -102,6 +171,8 @@ class BudgetBuilder(SpendingMixin):
                 fields={
                     "category": spec.category,
                     "name": spec.name,
+                    "sub_activity": self.sub_activities[spec.sub_activity],
+                    "account_code": spec.account_code,
                     "allocation": allocation,
                     **{f"plan_q{quarter}": plan[quarter - 1] for quarter in QUARTERS},
                 },

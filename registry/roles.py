@@ -40,7 +40,7 @@ PROGRAMME_WORK = [
     "programme", "kecamatanplan", "enrolment", "assessment", "topic", "coachingsession", "attendance",
     "event", "eventparticipant", "association", "membership",
 ]  # fmt: skip
-MONEY = ["budgetline", "expenditure"]
+MONEY = ["budgetline", "expenditure", "subactivity"]
 
 ROLE_PERMISSIONS: dict[str, frozenset[str] | str] = {
     # Everything, users and reference data included (an admin user is also a superuser).

@@ -180,6 +180,9 @@ PAGES = [
     ("coaching:budget",                 "programme",      LOGIN, 200, 200, 403, 200),
     ("coaching:budget_line_create",     "programme",      LOGIN, 200, 200, 403, 403),
     ("coaching:budget_line_edit",       "budget_line",    LOGIN, 200, 200, 403, 403),
+    ("coaching:sub_activity_list",      "programme",      LOGIN, 200, 200, 403, 200),
+    ("coaching:sub_activity_create",    "programme",      LOGIN, 200, 200, 403, 403),
+    ("coaching:sub_activity_edit",      "sub_activity",   LOGIN, 200, 200, 403, 403),
     ("coaching:expenditure_list",       "programme",      LOGIN, 200, 200, 403, 200),
     ("coaching:expenditure_export",     "programme",      LOGIN, 200, 200, 403, 200),
     ("coaching:expenditure_create",     "programme",      LOGIN, 200, 200, 403, 403),
@@ -244,6 +247,8 @@ WRITES = {
     "coaching:association_add_members": (LOGIN, 200, 200, 403, 403),
     "coaching:budget_line_create":      (LOGIN, 200, 200, 403, 403),
     "coaching:budget_line_edit":        (LOGIN, 200, 200, 403, 403),
+    "coaching:sub_activity_create":     (LOGIN, 200, 200, 403, 403),
+    "coaching:sub_activity_edit":       (LOGIN, 200, 200, 403, 403),
     "coaching:expenditure_create":      (LOGIN, 200, 200, 403, 403),
     "coaching:expenditure_edit":        (LOGIN, 200, 200, 403, 403),
     "coaching:expenditure_delete":      (LOGIN, 200, 403, 403, 403),
@@ -322,6 +327,7 @@ ADMIN_MODELS = {
     "coaching_association": AdminModel("association", extra=HISTORY),
     "coaching_kecamatanplan": AdminModel("kecamatan_plan", extra=HISTORY),
     "coaching_topic": AdminModel("topic"),
+    "coaching_subactivity": AdminModel("sub_activity", extra=HISTORY),
     "coaching_budgetline": AdminModel("budget_line", extra=HISTORY, get=READ_ONLY_GET, post=READ_ONLY_POST),
     "coaching_expenditure": AdminModel(
         "expenditure",
@@ -401,7 +407,8 @@ def build_door_world() -> dict:
     )
     event = world.hold_drive()
     participant = world.register(event, enrolment.business, outcome_on=datetime.date(2024, 6, 10))
-    budget_line = world.budget_line()
+    sub_activity = world.add_sub_activity()
+    budget_line = world.budget_line(sub_activity=sub_activity, account_code="5.1.02.01.01.0052")
     expenditure = world.spend(budget_line, session=session, recorded_by=users["staf"])
     registry_import = RegistryImport.objects.create(
         file_name="registri-umkm.xlsx",
@@ -448,6 +455,7 @@ def build_door_world() -> dict:
         "kecamatan_plan": world.programme.kecamatan_plans.get_or_create(
             kecamatan=Kecamatan.objects.get(name="Srengat")
         )[0],
+        "sub_activity": sub_activity,
         "budget_line": budget_line,
         "expenditure": expenditure,
         "registry_import": registry_import,

@@ -36,6 +36,7 @@ from coaching.models import (
     KecamatanPlan,
     Membership,
     Programme,
+    SubActivity,
 )
 from registry.models import Business, Kecamatan
 from tests.factories import (
@@ -78,6 +79,7 @@ class World:
     participants: list[EventParticipant] = field(default_factory=list)
     associations: list[Association] = field(default_factory=list)
     lines: list[BudgetLine] = field(default_factory=list)
+    sub_activities: list[SubActivity] = field(default_factory=list)
     expenditures: list[Expenditure] = field(default_factory=list)
     named: dict[str, Any] = field(default_factory=dict)  # what a test refers to by name: world.business
 
@@ -161,6 +163,19 @@ class World:
         return association
 
     # --- money -----------------------------------------------------------------------------------
+
+    def add_sub_activity(self, **fields) -> SubActivity:
+        """A SIPD sub-kegiatan of the programme (2.17.08.2.01.0002 Pengembangan Usaha Mikro unless told)."""
+        fields = {
+            "code": "2.17.08.2.01.0002",
+            "name": "Pengembangan Usaha Mikro",
+            "output_indicator": "Jumlah Usaha Mikro yang Terfasilitasi",
+            "output_unit": "usaha",
+            **fields,
+        }
+        sub_activity = SubActivity.objects.create(programme=self.programme, **fields)
+        self.sub_activities.append(sub_activity)
+        return sub_activity
 
     def budget_line(self, **fields) -> BudgetLine:
         """A line of the programme (Rp 100.000.000 planned evenly over the quarters unless told)."""

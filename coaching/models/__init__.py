@@ -8,7 +8,7 @@ from .programme import KecamatanPlan, Programme  # noqa: I001
 from .enrolment import Assessment, Enrolment
 from .sessions import Attendance, CoachingSession, Topic
 from .events import OUTCOME_ORDER, Association, Event, EventParticipant, Membership
-from .budget import BudgetLine, Expenditure
+from .budget import BudgetLine, Expenditure, SubActivity
 
 from . import budget, enrolment, events, programme, sessions
 
@@ -36,5 +36,6 @@ __all__ = [
     "KecamatanPlan",
     "Membership",
     "Programme",
+    "SubActivity",
     "Topic",
 ]

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -12,9 +12,48 @@ from simple_history.models import HistoricalRecords
 from registry.formatting import rupiah, tanggal
 
 from ..periods import quarter_of
+from ..sipd import ACCOUNT_CODE, NOT_FILLED, SUB_ACTIVITY_CODE
 from .events import Event
 from .programme import Programme
 from .sessions import CoachingSession
+
+
+class SubActivity(models.Model):
+    """A SIPD sub-kegiatan the programme's lines are budgeted under, with the output e-Monev asks of it."""
+
+    # Part of the programme's plan, like its kecamatan plan: it goes with the programme. Lines point to it
+    # with PROTECT, so a sub-kegiatan that still has lines (or a programme that has any) stays.
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="sub_activities", verbose_name="program"
+    )
+    code = models.CharField("kode sub kegiatan", max_length=17, validators=[SUB_ACTIVITY_CODE])
+    name = models.CharField("nama sub kegiatan", max_length=255)
+    output_indicator = models.CharField("indikator keluaran", max_length=255, blank=True)
+    output_unit = models.CharField("satuan", max_length=40, blank=True)
+    output_target = models.PositiveIntegerField(
+        "target keluaran", default=0, validators=[MaxValueValidator(10_000_000, "Target terlalu besar.")]
+    )
+    output_realised = models.PositiveIntegerField(
+        "realisasi keluaran",
+        default=0,
+        validators=[MaxValueValidator(10_000_000, "Realisasi terlalu besar.")],
+        help_text="Capaian keluaran sampai hari ini, sesuai bukti kegiatan.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "code"]
+        verbose_name = "sub kegiatan"
+        verbose_name_plural = "sub kegiatan"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "code"], name="sub_activity_code_once_per_programme"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
 
 
 class BudgetLine(models.Model):
@@ -35,6 +74,21 @@ class BudgetLine(models.Model):
     )
     category = models.CharField("kategori", max_length=12, choices=Category.choices)
     name = models.CharField("uraian", max_length=200)
+    sub_activity = models.ForeignKey(
+        SubActivity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
+        verbose_name="sub kegiatan",
+    )
+    account_code = models.CharField(
+        "kode rekening",
+        max_length=17,
+        blank=True,
+        validators=[ACCOUNT_CODE],
+        help_text="Kode rekening belanja SIPD, misalnya 5.1.02.01.01.0052.",
+    )
     allocation = models.BigIntegerField(
         "pagu mata anggaran (Rp)", validators=[MinValueValidator(0, "Pagu tidak boleh negatif.")]
     )
@@ -66,7 +120,13 @@ class BudgetLine(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def account_code_shown(self) -> str:
+        return self.account_code or NOT_FILLED
+
     def clean(self):
+        if self.sub_activity_id and self.sub_activity.programme_id != self.programme_id:
+            raise ValidationError({"sub_activity": "Sub kegiatan ini milik program lain."})
         plans = [self.plan_q1, self.plan_q2, self.plan_q3, self.plan_q4]
         if any(plan is None or plan < 0 for plan in plans) or self.allocation is None:
             return

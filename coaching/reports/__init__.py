@@ -4,7 +4,7 @@
 whatever the size of the programme or the registry, and takes every figure the dashboards also show
 from the same selectors (realisation, coverage, cohort), so the file agrees with the pages to the
 rupiah. Each sheet has its module (summary, sessions, kecamatan, cohort, budget, spending,
-registry); workbook.py writes them through the project's one spreadsheet writer.
+registry, monev); workbook.py writes them through the project's one spreadsheet writer.
 """
 
 from registry.spreadsheets import CONTENT_TYPE

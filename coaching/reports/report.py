@@ -16,6 +16,7 @@ from .budget import budget_sheet
 from .cohort import cohort_sheet
 from .common import Period, QuarterlyReport
 from .kecamatan import kecamatan_sheet
+from .monev import monev_sheet
 from .registry import registry_sheet
 from .sessions import sessions_sheet
 from .spending import spending_sheet
@@ -86,6 +87,7 @@ def quarterly_report(
         budget_sheet(realisation, period),
         spending_sheet(spending, period),
         registry_sheet(registry, [row.kecamatan for row, _ in kecamatan_rows], sectors, period),
+        monev_sheet(realisation, period),
     ]
     return QuarterlyReport(programme, quarter, starts_on, ends_on, today, show_nik, sheets)
 

@@ -21,6 +21,8 @@ from .budget import (
     programmes_with_budget,
     spending_on,
     spending_total,
+    sub_activities,
+    sub_activity_list,
 )
 from .cohort import (
     CANDIDATES_WAITING,
@@ -81,7 +83,15 @@ from .programmes import (
     rule_settings,
     verified_by_month,
 )
-from .realisation import LineFigures, Physical, QuarterFigures, Realisation, default_quarter, realisation
+from .realisation import (
+    LineFigures,
+    Physical,
+    QuarterFigures,
+    Realisation,
+    SubActivityFigures,
+    default_quarter,
+    realisation,
+)
 from .sessions import (
     attendee_choice_of,
     attendee_count,
@@ -175,6 +185,9 @@ __all__ = [
     "Physical",
     "Realisation",
     "realisation",
+    "sub_activities",
+    "sub_activity_list",
+    "SubActivityFigures",
     "business_coaching_timeline",
     "sort_timeline",
     "FIX_ROWS_SHOWN",

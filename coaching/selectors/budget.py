@@ -11,7 +11,7 @@ from registry.formatting import rupiah, share_percent, tanggal
 from registry.models import Kecamatan
 from registry.selectors import TimelineEntry, history_timeline
 
-from ..models import BudgetLine, CoachingSession, Event, Expenditure, Programme
+from ..models import BudgetLine, CoachingSession, Event, Expenditure, Programme, SubActivity
 
 PACE_TOLERANCE_POINTS = 10
 
@@ -30,9 +30,22 @@ SPENT = Coalesce(Sum("amount"), 0)
 def budget_lines(programme: Programme) -> QuerySet[BudgetLine]:
     """The programme's lines with what each has spent and how many entries it has."""
     spent = Coalesce(Sum("expenditures__amount"), 0)
-    return programme.budget_lines.annotate(
-        spent=spent, remaining=F("allocation") - spent, entries=Count("expenditures")
-    ).order_by(*LINE_ORDER)
+    return (
+        programme.budget_lines.select_related("sub_activity")
+        .annotate(spent=spent, remaining=F("allocation") - spent, entries=Count("expenditures"))
+        .order_by(*LINE_ORDER)
+    )
+
+
+def sub_activities(programme: Programme) -> QuerySet[SubActivity]:
+    """The programme's sub-kegiatan by code, with the pagu of their lines and how many lines they have."""
+    return programme.sub_activities.annotate(
+        allocation=Coalesce(Sum("budget_lines__allocation"), 0), line_count=Count("budget_lines")
+    ).order_by("code")
+
+
+def sub_activity_list() -> QuerySet[SubActivity]:
+    return SubActivity.objects.select_related("programme")
 
 
 def budget_line_list() -> QuerySet[BudgetLine]:

@@ -4,14 +4,15 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from registry.formatting import share_percent
 
-from ..models import BudgetLine, Enrolment, Expenditure, Programme
+from ..models import BudgetLine, Enrolment, Expenditure, Programme, SubActivity
 from ..periods import QUARTER_NAMES, QUARTERS, quarter_bounds, quarter_of
+from ..sipd import NOT_FILLED
 from .budget import LINE_ORDER, Pace, pace
 
 
@@ -49,6 +50,71 @@ class LineFigures:
     @property
     def plan_to_date_percent(self) -> Decimal:
         return share_percent(self.spent_to_date, self.plan_to_date)
+
+
+@dataclass
+class SubActivityFigures:
+    """One sub-kegiatan as e-Monev reports it: pagu, financial realisation and output, with its lines."""
+
+    sub_activity: SubActivity | None  # None: the lines no sub-kegiatan has been filled in for yet
+    lines: list[LineFigures]
+
+    @property
+    def code(self) -> str:
+        return self.sub_activity.code if self.sub_activity else NOT_FILLED
+
+    @property
+    def name(self) -> str:
+        return self.sub_activity.name if self.sub_activity else "Mata anggaran tanpa sub kegiatan"
+
+    @property
+    def allocation(self) -> int:
+        return sum(line.allocation for line in self.lines)
+
+    @property
+    def spent_quarter(self) -> int:
+        return sum(line.spent_quarter for line in self.lines)
+
+    @property
+    def spent_to_date(self) -> int:
+        return sum(line.spent_to_date for line in self.lines)
+
+    @property
+    def percent(self) -> Decimal:
+        return share_percent(self.spent_to_date, self.allocation)
+
+    @property
+    def output_indicator(self) -> str:
+        return self.sub_activity.output_indicator if self.sub_activity else ""
+
+    @property
+    def output_unit(self) -> str:
+        return self.sub_activity.output_unit if self.sub_activity else ""
+
+    @property
+    def output_target(self) -> int | None:
+        return self.sub_activity.output_target if self.sub_activity else None
+
+    @property
+    def output_realised(self) -> int | None:
+        return self.sub_activity.output_realised if self.sub_activity else None
+
+    @property
+    def physical_percent(self) -> Decimal | None:
+        """Realised output against its target (e-Monev's realisasi fisik); none without a target."""
+        if not self.sub_activity or not self.sub_activity.output_target:
+            return None
+        return share_percent(self.sub_activity.output_realised, self.sub_activity.output_target)
+
+
+def by_sub_activity(lines: list[LineFigures]) -> list[SubActivityFigures]:
+    """The lines grouped under their sub-kegiatan, in the order they come (by code, unfilled last)."""
+    groups: dict[int | None, SubActivityFigures] = {}
+    for row in lines:
+        sub_activity = row.line.sub_activity if row.line else None
+        key = sub_activity.pk if sub_activity else None
+        groups.setdefault(key, SubActivityFigures(sub_activity, [])).lines.append(row)
+    return list(groups.values())
 
 
 @dataclass
@@ -109,6 +175,10 @@ class Realisation:
     unallocated: int = field(default=0)
 
     @property
+    def sub_activities(self) -> list[SubActivityFigures]:
+        return by_sub_activity(self.lines)
+
+    @property
     def quarter_name(self) -> str:
         return QUARTER_NAMES[self.quarter]
 
@@ -125,6 +195,34 @@ class Realisation:
         return self.total.spent_to_date // self.physical.verified if self.physical.verified else None
 
 
+def line_figures(programme: Programme, quarter: int) -> list[LineFigures]:
+    """Each line's plan and spending for the quarter and to its end, grouped by sub-kegiatan; one query."""
+    starts_on, ends_on = quarter_bounds(programme.year, quarter)
+    in_quarter = Q(expenditures__spent_on__range=(starts_on, ends_on))
+    to_date = Q(expenditures__spent_on__lte=ends_on)
+    lines = (
+        programme.budget_lines.select_related("sub_activity")
+        .annotate(
+            spent_quarter=Coalesce(Sum("expenditures__amount", filter=in_quarter), 0),
+            spent_to_date=Coalesce(Sum("expenditures__amount", filter=to_date), 0),
+        )
+        .order_by(F("sub_activity__code").asc(nulls_last=True), *LINE_ORDER)
+    )
+    return [
+        LineFigures(
+            name=line.name,
+            category=line.get_category_display(),
+            allocation=line.allocation,
+            plan_quarter=line.plan_for(quarter),
+            plan_to_date=sum(line.plan_for(q) for q in QUARTERS if q <= quarter),
+            spent_quarter=line.spent_quarter,
+            spent_to_date=line.spent_to_date,
+            line=line,
+        )
+        for line in lines
+    ]
+
+
 def realisation(programme: Programme, quarter: int, today: datetime.date | None = None) -> Realisation:
     """Financial and physical realisation of a programme for a quarter and cumulatively to its end.
 
@@ -132,25 +230,7 @@ def realisation(programme: Programme, quarter: int, today: datetime.date | None 
     """
     today = today or timezone.localdate()
     starts_on, ends_on = quarter_bounds(programme.year, quarter)
-    in_quarter = Q(expenditures__spent_on__range=(starts_on, ends_on))
-    to_date = Q(expenditures__spent_on__lte=ends_on)
-    lines = []
-    for line in programme.budget_lines.annotate(
-        spent_quarter=Coalesce(Sum("expenditures__amount", filter=in_quarter), 0),
-        spent_to_date=Coalesce(Sum("expenditures__amount", filter=to_date), 0),
-    ).order_by(*LINE_ORDER):
-        lines.append(
-            LineFigures(
-                name=line.name,
-                category=line.get_category_display(),
-                allocation=line.allocation,
-                plan_quarter=line.plan_for(quarter),
-                plan_to_date=sum(line.plan_for(q) for q in QUARTERS if q <= quarter),
-                spent_quarter=line.spent_quarter,
-                spent_to_date=line.spent_to_date,
-                line=line,
-            )
-        )
+    lines = line_figures(programme, quarter)
     total = LineFigures(
         name="Jumlah",
         category="",

@@ -26,6 +26,7 @@ from .events import (
     event_participant_set_outcome,
     event_update,
 )
+from .monev import sub_activity_create, sub_activity_update
 from .programmes import even_plan, programme_create, programme_set_plan, programme_update
 from .sessions import attendance_add, attendance_remove, session_record, session_update
 
@@ -57,4 +58,6 @@ __all__ = [
     "programme_update",
     "session_record",
     "session_update",
+    "sub_activity_create",
+    "sub_activity_update",
 ]

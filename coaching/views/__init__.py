@@ -25,6 +25,7 @@ from .enrolments import (
 )
 from .events import event_add_participants, event_create, event_detail, event_edit, event_list, event_outcome
 from .fixes import data_to_fix
+from .monev import sub_activity_create, sub_activity_edit, sub_activity_list
 from .programmes import programme_create, programme_detail, programme_edit, programme_list, programme_plan
 from .realisation import quarterly_report, realisation
 from .sessions import (
@@ -80,6 +81,9 @@ __all__ = [
     "budget",
     "budget_line_create",
     "budget_line_edit",
+    "sub_activity_list",
+    "sub_activity_create",
+    "sub_activity_edit",
     "expenditure_list",
     "expenditure_create",
     "expenditure_detail",

@@ -99,7 +99,11 @@ def programme(new_world, staf, pendamping):
     for number, business in enumerate(businesses[:4]):
         world.register(event, business, outcome=list(EventParticipant.Outcome)[number % 3])
     world.found_association(name="Asosiasi Perajin Gerabah Blitar", members=businesses[:3], recorded_by=staf)
-    for line in (world.budget_line(), world.budget_line(name="Narasumber kelas digital")):
+    sub_activity = world.add_sub_activity(output_target=170, output_realised=12)
+    for line in (
+        world.budget_line(sub_activity=sub_activity),
+        world.budget_line(name="Narasumber kelas digital"),
+    ):
         for number in range(3):
             world.spend(
                 line,
@@ -210,6 +214,9 @@ def test_the_programme_pages_of_staf(page, staf, programme, audit, log_in):
         "Belanja: rincian": f"/belanja/{expenditure.pk}/",
         "Belanja baru": f"/program/{programme.pk}/belanja/baru/",
         "Realisasi": f"/program/{programme.pk}/realisasi/",
+        "Sub kegiatan": f"/program/{programme.pk}/sub-kegiatan/",
+        "Sub kegiatan baru": f"/program/{programme.pk}/sub-kegiatan/baru/",
+        "Sub kegiatan: ubah": f"/sub-kegiatan/{programme.sub_activities.get().pk}/ubah/",
         "Perbaikan data": f"/program/{programme.pk}/perbaikan-data/",
     }
     for name, url in pages.items():

@@ -116,3 +116,45 @@ def test_pimpinan_reads_the_realisation_on_a_phone(phone_page, pimpinan, program
     expect(phone_page.get_by_role("link", name="+ Catat belanja")).to_have_count(0)
     assert fits_the_screen(phone_page)
     screenshot(phone_page, "realisasi-pimpinan-ponsel")
+
+
+def test_staf_codes_a_line_under_a_sub_kegiatan_and_reports_its_output_for_e_monev(
+    page, staf, programme, log_in, screenshot
+):
+    line = BudgetLineFactory(programme=programme, name="Konsumsi kelas kelompok")
+    ExpenditureFactory(budget_line=line, spent_on=programme.starts_on, amount=2_750_000, recorded_by=staf)
+    log_in(page, staf)
+    page.goto(f"/program/{programme.pk}/sub-kegiatan/")
+
+    page.get_by_role("link", name="+ Sub kegiatan").click()
+    page.get_by_label("Kode sub kegiatan").fill("2.17.08.2.1.2")
+    page.get_by_label("Nama sub kegiatan").fill("Pengembangan Usaha Mikro")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.locator("form.card")).to_contain_text("Kode sub kegiatan harus berbentuk 2.17.08.2.01.0002")
+
+    page.get_by_label("Kode sub kegiatan").fill("2.17.08.2.01.0002")
+    page.get_by_label("Indikator keluaran").fill("Jumlah Usaha Mikro yang Terfasilitasi")
+    page.get_by_label("Satuan").fill("usaha")
+    page.get_by_label("Target keluaran").fill("170")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_role("alert")).to_contain_text("Sub kegiatan 2.17.08.2.01.0002 tercatat.")
+
+    page.get_by_role("link", name="Mata anggaran").first.click()
+    page.get_by_role("link", name="Ubah Konsumsi kelas kelompok").click()
+    page.get_by_label("Sub kegiatan").select_option(label="2.17.08.2.01.0002 Pengembangan Usaha Mikro")
+    page.get_by_label("Kode rekening").fill("5.1.02.01.01.0052")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_role("alert")).to_contain_text("Perubahan mata anggaran tersimpan.")
+
+    page.goto(f"/program/{programme.pk}/sub-kegiatan/")
+    page.get_by_role("link", name="Ubah 2.17.08.2.01.0002").click()
+    page.get_by_label("Realisasi keluaran").fill("51")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_role("row").filter(has_text="2.17.08.2.01.0002")).to_contain_text("30,0 %")
+
+    page.get_by_role("link", name="Realisasi", exact=True).first.click()  # the tab
+    monev = page.locator("#tabel-monev")
+    expect(monev).to_contain_text("2.17.08.2.01.0002")
+    expect(monev).to_contain_text("Rp 2.750.000")
+    expect(monev).to_contain_text("51 usaha")
+    screenshot(page, "realisasi-monev")

@@ -1,12 +1,9 @@
 """The quarterly report (Laporan Triwulan): the workbook read back, its figures against the database and
-the dashboards' selectors, who may download it, the command, and LibreOffice opening it."""
+the dashboards' selectors, who may download it and the command (LibreOffice opening it: the module
+test_quarterly_report_libreoffice.py)."""
 
 import datetime
 import io
-import os
-import shutil
-import subprocess
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -36,7 +33,6 @@ MONEY_FORMAT = '[$-421]"Rp "#,##0'
 FORMULA_NAME = '=HYPERLINK("http://x","klik")'
 NIK = "3505034105900001"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SOFFICE = Path("/usr/bin/soffice")
 
 
 def workbook_of(content: bytes) -> openpyxl.Workbook:
@@ -195,9 +191,9 @@ def q2_workbook(_module_data, db) -> openpyxl.Workbook:
 # --- the workbook ----------------------------------------------------------------------------
 
 
-def test_workbook_has_the_seven_sheets_in_order(q2_workbook):
+def test_workbook_has_the_seven_sheets_in_order_then_monev(q2_workbook):
     assert q2_workbook.sheetnames == [
-        "Ringkasan", "Sesi", "Per Kecamatan", "Peserta", "Anggaran", "Belanja", "Registri"
+        "Ringkasan", "Sesi", "Per Kecamatan", "Peserta", "Anggaran", "Belanja", "Registri", "Monev"
     ]  # fmt: skip
 
 
@@ -570,38 +566,3 @@ def test_the_download_runs_a_fixed_number_of_queries(
     # The session, the user, the user's and their groups' permissions, the programme, the report's 16.
     with django_assert_max_num_queries(5 + 16):
         assert client.get(url, {"triwulan": "2"}).status_code == 200
-
-
-# --- LibreOffice -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def soffice():
-    """LibreOffice's soffice; CI must fail, never skip, without it (as with Chromium)."""
-    if not SOFFICE.exists():
-        hint = f"This test needs LibreOffice Calc at {SOFFICE}: apt-get install -y libreoffice-calc."
-        if os.environ.get("REQUIRE_BROWSER") or os.environ.get("CI"):
-            pytest.fail(f"{hint} This run requires it (REQUIRE_BROWSER/CI is set).")
-        pytest.skip(hint)
-    return SOFFICE
-
-
-@pytest.mark.libreoffice
-def test_libreoffice_opens_the_workbook_and_prints_it_to_pdf(report_data, soffice, tmp_path):
-    workbook = tmp_path / "laporan-triwulan-2024-II.xlsx"
-    workbook.write_bytes(reports.quarterly_workbook(report_data["programme"], 2, show_nik=False))
-    # A profile of its own, so parallel runs (and a desktop LibreOffice) do not lock each other out.
-    profile = (tmp_path / "profil-libreoffice").as_uri()
-    result = subprocess.run(
-        [str(soffice), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(workbook)],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    pdf = tmp_path / "laporan-triwulan-2024-II.pdf"
-    assert result.returncode == 0, result.stderr
-    assert pdf.exists() and pdf.stat().st_size > 0, result.stdout + result.stderr
-    assert pdf.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-        pages = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
-        assert pages >= 7  # every sheet printed, none dropped as unreadable

@@ -45,7 +45,7 @@ def world(new_world, users) -> World:
     Named: business (enrolled, coached by the pendamping, a naik-kelas candidate), other (enrolled
     without a pendamping, registered at the drive), outsider (in no programme: the one to enrol, register
     or add), enrolment, other_enrolment, verified (verified naik kelas, member of the association),
-    session, event, participant, association, line, expenditure.
+    session, event, participant, association, line, sub_activity, expenditure.
     """
     staf, pendamping = users["staf"], users["pendamping"]
     world = new_world(planned_sessions_total=88, min_new_indicators=2, turnover_growth_percent=20)
@@ -77,7 +77,10 @@ def world(new_world, users) -> World:
     association = world.found_association(
         members=[verified.business], joined_on=datetime.date(2024, 9, 1), recorded_by=staf
     )
-    line = world.budget_line(name="Konsumsi kelas kelompok")
+    sub_activity = world.add_sub_activity()
+    line = world.budget_line(
+        name="Konsumsi kelas kelompok", sub_activity=sub_activity, account_code="5.1.02.01.01.0052"
+    )
     expenditure = world.spend(line, session=session, recorded_by=staf)
     world.name(
         business=business,
@@ -91,6 +94,7 @@ def world(new_world, users) -> World:
         participant=participant,
         association=association,
         line=line,
+        sub_activity=sub_activity,
         expenditure=expenditure,
     )
     return world

@@ -218,6 +218,22 @@ FORM_CASES = [
     ),
     FormCase("budget_line_edit", "staf", url("coaching:budget_line_edit", pk("line"))),
     FormCase(
+        "sub_activity_create",
+        "staf",
+        url("coaching:sub_activity_create", pk("programme")),
+        valid=lambda world: {
+            "code": "2.17.07.2.01.0003",
+            "name": "Fasilitasi Kemudahan Perizinan Usaha Mikro",
+            "output_target": "40",
+        },
+    ),
+    FormCase(
+        "sub_activity_edit",
+        "staf",
+        url("coaching:sub_activity_edit", pk("sub_activity")),
+        valid=lambda world: {"output_realised": "12"},
+    ),
+    FormCase(
         "expenditure_create",
         "staf",
         url("coaching:expenditure_create", pk("programme")),

@@ -29,6 +29,7 @@ from coaching.models import (
     Event,
     Expenditure,
     Programme,
+    SubActivity,
     Topic,
 )
 from registry import services as registry_services
@@ -245,6 +246,8 @@ PAGES = {
     "expenditure_create": page("coaching:expenditure_create", "programme"),
     "expenditure_delete": page("coaching:expenditure_delete", "expenditure", role="admin"),
     "realisation": page("coaching:realisation", "programme"),
+    "sub_activity_list": page("coaching:sub_activity_list", "programme"),
+    "sub_activity_edit": page("coaching:sub_activity_edit", "sub_activity"),
     **{
         f"admin_{model._meta.model_name}": admin_page(model)
         for model in (
@@ -261,6 +264,7 @@ PAGES = {
             Association,
             Topic,
             BudgetLine,
+            SubActivity,
             Expenditure,
         )
     },
@@ -356,7 +360,9 @@ SHOWN = {
     ],
     "expenditure_create": ["BudgetLine.name", "Event.name"],
     "expenditure_delete": ["Expenditure.description"],
-    "realisation": ["BudgetLine.name"],
+    "realisation": ["BudgetLine.name", "SubActivity.name", "SubActivity.output_indicator"],
+    "sub_activity_list": ["SubActivity.name", "SubActivity.output_indicator", "SubActivity.output_unit"],
+    "sub_activity_edit": ["SubActivity.name", "SubActivity.output_indicator", "SubActivity.output_unit"],
     "admin_business": ["Business.name", "Business.owner_name", "Kecamatan.name", "Desa.name", "Sector.name"],
     "admin_kecamatan": ["Kecamatan.name"],
     "admin_desa": ["Desa.name"],
@@ -370,6 +376,7 @@ SHOWN = {
     "admin_association": ["Association.name", "Association.contact"],
     "admin_topic": ["Topic.name"],
     "admin_budgetline": ["BudgetLine.name"],
+    "admin_subactivity": ["SubActivity.name", "Programme.name"],
     "admin_expenditure": ["Expenditure.description", "Expenditure.receipt_number"],
     "admin_business_change": ["Business.name", "Business.owner_name", "Business.address"],
     "admin_business_history": ["Business.name", "reason"],
@@ -445,6 +452,7 @@ EXPORTED = {
     ],
     "report_q2": [
         "Expenditure.description", "Expenditure.receipt_number", "BudgetLine.name", "Business.name",
+        "SubActivity.name", "SubActivity.output_indicator", "SubActivity.output_unit",
     ],
     "report_q3": ["Business.name", "Programme.name", "Sector.name"],
     "report_q4": ["Business.name", "Programme.name", "Kecamatan.name"],
