@@ -134,6 +134,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "id"
+# Django REST framework ships its own Indonesian for some of Django's form messages; this catalog keeps
+# Django's wording in the forms ("Bidang ini tidak boleh kosong.").
+LOCALE_PATHS = [BASE_DIR / "umkm_blitar" / "locale"]
 LANGUAGES = [("id", "Bahasa Indonesia")]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True

@@ -189,6 +189,10 @@ def test_a_code_used_twice_in_a_programme_is_refused(world, client_for):
 # --- who may see and keep the sub-kegiatan --------------------------------------------------------
 
 
+# The sub-kegiatan pages, each checked for every role below (the coaching access tables count them).
+URL_NAMES = {"sub_activity_list", "sub_activity_create", "sub_activity_edit"}
+
+
 @pytest.mark.parametrize(
     "role, expected",
     [

@@ -26,6 +26,7 @@ from coaching.models import (
 )
 from registry.models import Desa, Kecamatan, Sector
 from tests.coaching.test_budget_views import ACCESS as BUDGET_ACCESS
+from tests.coaching.test_monev import URL_NAMES as MONEV_URL_NAMES
 from tests.factories import (
     AssociationFactory,
     BusinessFactory,
@@ -297,8 +298,9 @@ REDIRECTS = {
 
 
 def test_the_access_tables_cover_every_coaching_url():
-    # The budget pages have their own table, in test_budget_views.
-    tables = {row[0] for row in ACCESS} | {row[0] for row in BUDGET_ACCESS}
+    # The budget pages have their own table, in test_budget_views; the sub-kegiatan pages theirs in
+    # test_monev.
+    tables = {row[0] for row in ACCESS} | {row[0] for row in BUDGET_ACCESS} | MONEV_URL_NAMES
     assert {pattern.name for pattern in coaching_urls.urlpatterns} == tables
 
 
