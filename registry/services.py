@@ -9,10 +9,10 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django_tasks import task
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from . import imports, jobs
 from .formatting import tanggal_jam
@@ -290,6 +290,63 @@ def _batches(items: list, size: int):
         yield items[start : start + size]
 
 
+def _update_in_one_statement(businesses: list[Business], fields: list[str]) -> None:
+    """UPDATE … FROM (VALUES …): the rows' new values in one statement per batch.
+
+    Django's bulk_update writes a CASE WHEN per field and row, which took 110 of the 160 s an import
+    of 35.000 updates spent; joining a VALUES list updates the same rows in well under a second.
+    """
+    model_fields = [Business._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    cast = connection.vendor == "postgresql"  # VALUES of NULLs only are text there
+    assignments = ", ".join(
+        f"{quote(field.column)} = "
+        + (f"CAST(v.column{i} AS {field.db_type(connection)})" if cast else f"v.column{i}")
+        for i, field in enumerate(model_fields, start=2)
+    )
+    placeholders = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    params = []
+    for business in businesses:
+        params.append(business.pk)
+        params.extend(
+            field.get_db_prep_save(getattr(business, field.attname), connection) for field in model_fields
+        )
+    table = quote(Business._meta.db_table)
+    # Table and column names come from the model; every value goes as a parameter.
+    values = ", ".join([placeholders] * len(businesses))
+    sql = f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v WHERE {table}.id = v.column1"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _write_updates(updates: list, *, user, reason: str, report, done: int, total: int) -> int:
+    """The updated businesses, grouped by the fields that changed, each with its history row."""
+    # One statement sets the same columns on every row: group rows by what changed.
+    by_fields: dict[tuple[str, ...], list[Business]] = {}
+    now = timezone.now()
+    for row in updates:
+        row.business.size_class = row.business.computed_size_class()
+        row.business.updated_at = now  # a direct UPDATE skips auto_now
+        # No save(), which raises the version; the plan read these rows under select_for_update, so
+        # their versions are current and the next one is ours to write.
+        row.business.version += 1
+        fields = tuple(sorted({name for name, _, _ in row.changes}))
+        by_fields.setdefault(fields, []).append(row.business)
+    for fields, businesses in by_fields.items():
+        for batch in _batches(businesses, IMPORT_BATCH_SIZE):
+            _update_in_one_statement(batch, [*fields, "size_class", "updated_at", "version"])
+            Business.history.bulk_history_create(
+                batch,
+                batch_size=IMPORT_BATCH_SIZE,
+                update=True,
+                default_user=user,
+                default_change_reason=reason,
+            )
+            done += len(batch)
+            report("menyimpan", done, total)
+    return done
+
+
 def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> None:
     """Write a confirmed import: all rows or none, each change in the business's history.
 
@@ -329,29 +386,7 @@ def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> 
                 )
                 done += len(batch)
                 report("menyimpan", done, total)
-            # bulk_update sets the same columns on every row of a call: group rows by what changed.
-            by_fields: dict[tuple[str, ...], list[Business]] = {}
-            now = timezone.now()
-            for row in updates:
-                row.business.size_class = row.business.computed_size_class()
-                row.business.updated_at = now  # bulk_update skips auto_now
-                # bulk_update skips save(), which raises the version; the plan read these rows under
-                # select_for_update, so their versions are current and the next one is ours to write.
-                row.business.version += 1
-                fields = tuple(sorted({name for name, _, _ in row.changes}))
-                by_fields.setdefault(fields, []).append(row.business)
-            for fields, businesses in by_fields.items():
-                for batch in _batches(businesses, IMPORT_BATCH_SIZE):
-                    bulk_update_with_history(
-                        batch,
-                        Business,
-                        [*fields, "size_class", "updated_at", "version"],
-                        batch_size=IMPORT_BATCH_SIZE,
-                        default_user=user,
-                        default_change_reason=reason,
-                    )
-                    done += len(batch)
-                    report("menyimpan", done, total)
+            _write_updates(updates, user=user, reason=reason, report=report, done=done, total=total)
             _record_counts(registry_import, plan)
             registry_import.status = RegistryImport.Status.DONE
             registry_import.finished_at = timezone.now()
