@@ -353,6 +353,9 @@ def _apply_values(row: RowPlan, business: Business):
 CLEAN_EXCLUDE = ["kecamatan", "desa", "sector"]
 
 
+BUSINESS_FIELDS = [field.name for field in Business._meta.concrete_fields]
+
+
 def _validate(row: RowPlan, sheet: Sheet, index: RegistryIndex):
     business = row.business
     if business.pk is None:
@@ -361,8 +364,16 @@ def _validate(row: RowPlan, sheet: Sheet, index: RegistryIndex):
                 row.add_error(
                     _column_of(sheet, name), f"{COLUMN_BY_FIELD[name].header} wajib diisi untuk usaha baru."
                 )
+        exclude = CLEAN_EXCLUDE
+    elif not row.changes:
+        return  # the registry's own values, unchanged: nothing new to check
+    else:
+        # Only what the row changes is checked (and clean(), which compares fields): a value the
+        # registry already holds is not the file's to answer for.
+        changed = {name for name, _, _ in row.changes}
+        exclude = [name for name in BUSINESS_FIELDS if name not in changed or name in CLEAN_EXCLUDE]
     try:
-        business.full_clean(exclude=CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False)
+        business.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             for message in messages:
