@@ -319,6 +319,39 @@ def _update_in_one_statement(businesses: list[Business], fields: list[str]) -> N
         cursor.execute(sql, params)
 
 
+def _copy_into_history(pks: list[int], *, history_type: str, user, reason: str) -> None:
+    """One history row per business, copied from its row as now written: INSERT … SELECT.
+
+    simple_history's bulk_history_create builds a Python object per row and prepares each of its 30
+    values (a million calls for 35.000 rows); the database copies the same rows itself.
+    """
+    history = Business.history.model
+    quote = connection.ops.quote_name
+    own = {field.column for field in Business._meta.concrete_fields}
+    stamped = {
+        "history_date": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "history_change_reason": reason or None,
+        "history_type": history_type,
+        "history_user_id": getattr(user, "pk", None),
+    }
+    columns, selected, params = [], [], []
+    for field in history._meta.concrete_fields:
+        if field.column in own:
+            columns.append(quote(field.column))
+            selected.append(f"b.{quote(field.column)}")
+        elif field.column in stamped:
+            columns.append(quote(field.column))
+            selected.append("%s")
+            params.append(stamped[field.column])
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(selected)} FROM {quote(Business._meta.db_table)} AS b "
+        f"WHERE b.id IN ({', '.join(['%s'] * len(pks))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *pks])
+
+
 def _write_updates(updates: list, *, user, reason: str, report, done: int, total: int) -> int:
     """The updated businesses, grouped by the fields that changed, each with its history row."""
     # One statement sets the same columns on every row: group rows by what changed.
@@ -335,13 +368,8 @@ def _write_updates(updates: list, *, user, reason: str, report, done: int, total
     for fields, businesses in by_fields.items():
         for batch in _batches(businesses, IMPORT_BATCH_SIZE):
             _update_in_one_statement(batch, [*fields, "size_class", "updated_at", "version"])
-            Business.history.bulk_history_create(
-                batch,
-                batch_size=IMPORT_BATCH_SIZE,
-                update=True,
-                default_user=user,
-                default_change_reason=reason,
-            )
+            pks = [business.pk for business in batch]
+            _copy_into_history(pks, history_type="~", user=user, reason=reason)
             done += len(batch)
             report("menyimpan", done, total)
     return done
