@@ -249,7 +249,9 @@ def _record_counts(registry_import: RegistryImport, plan: imports.Plan) -> None:
 def registry_import_preview(*, registry_import: RegistryImport, progress=None) -> imports.Plan | None:
     """Read the upload and keep what importing it would do; writes nothing to the registry."""
     try:
-        plan = imports.build_plan(registry_import.file.path, registry_import.file_name, progress=progress)
+        plan = imports.build_plan(
+            registry_import.file.path, registry_import.file_name, progress=progress, keep=True
+        )
     except imports.ImportFileError as error:
         _import_failed(registry_import, str(error))
         return None
@@ -387,7 +389,7 @@ def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> 
     try:
         with transaction.atomic():
             plan = imports.build_plan(
-                registry_import.file.path, registry_import.file_name, lock=True, progress=progress
+                registry_import.file.path, registry_import.file_name, lock=True, progress=progress, keep=True
             )
             if plan.digest != registry_import.preview.get("digest"):
                 raise ImportRefused(
@@ -431,3 +433,5 @@ def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> 
             f"Basis data menolak penyimpanan ({error.__class__.__name__}); tidak ada yang disimpan. "
             "Mungkin ada yang menyimpan usaha yang sama pada saat yang sama: unggah ulang berkasnya.",
         )
+    finally:
+        imports.forget_rows(registry_import.file.path)

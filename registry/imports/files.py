@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 from ..formatting import thousands
-from . import xlsx
+from . import remembered, xlsx
 from .cells import is_empty
 from .columns import COLUMN_BY_FIELD, REQUIRED_COLUMNS, Sheet, detect_header
 
@@ -150,12 +150,26 @@ def no_progress(*_report) -> None:
     """The progress callback (phase, done, total) of work that nobody watches."""
 
 
-def read_file(path, file_name: str = "", progress: Callable | None = None) -> tuple[Sheet, list[RawRow]]:
+def _read_xlsx_once(path: Path, progress: Callable, keep: bool) -> tuple[Sheet, list[RawRow]]:
+    """The workbook's rows; with `keep`, those its preview kept, or read now and kept for the apply."""
+    if keep and (kept := remembered.recall(path)):
+        sheet, rows = kept
+        return sheet, [RawRow(number, cells) for number, cells in rows]
+    sheet, rows = _read_xlsx(path, progress)
+    if keep:
+        remembered.remember(path, sheet, rows)
+    return sheet, rows
+
+
+def read_file(
+    path, file_name: str = "", progress: Callable | None = None, *, keep: bool = False
+) -> tuple[Sheet, list[RawRow]]:
+    """The header and data rows of an .xlsx or .csv; `keep`: an upload read by its preview and its apply."""
     path = Path(path)
     progress = progress or no_progress
     suffix = Path(file_name or path.name).suffix.lower()
     if suffix == ".xlsx":
-        sheet, rows = _read_xlsx(path, progress)
+        sheet, rows = _read_xlsx_once(path, progress, keep)
     elif suffix == ".csv":
         sheet, rows = _read_csv(path, progress)
     elif suffix in (".xls", ".ods"):

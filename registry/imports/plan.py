@@ -434,15 +434,18 @@ def _decide(row: RowPlan, targets: dict[int, Business], sheet: Sheet, index: Reg
         row.action = UPDATE if row.changes else UNCHANGED
 
 
-def build_plan(path, file_name: str = "", *, lock: bool = False, progress: Callable | None = None) -> Plan:
+def build_plan(
+    path, file_name: str = "", *, lock: bool = False, progress: Callable | None = None, keep: bool = False
+) -> Plan:
     """Read a file and decide, row by row, what importing it would do. Writes nothing.
 
     Queries: three for the reference data, one streamed for the registry's keys, and one per thousand
     businesses to update (locked with select_for_update when `lock`, inside the apply's transaction).
+    `keep`: the upload's rows are kept after its preview's reading, for its apply (imports.remembered).
     """
     report = progress or no_progress
     report("membaca", 0, 0)
-    sheet, raw_rows = read_file(path, file_name, report)
+    sheet, raw_rows = read_file(path, file_name, report, keep=keep)
     total = len(raw_rows)
     reference = Reference()
     index = RegistryIndex()
