@@ -24,7 +24,7 @@ from .formatting import mask_nik
 from .models import Business
 from .permissions import may_see_nik
 from .sizes import SIZE_CLASS_LABELS
-from .spreadsheets import DATE, MONEY, NUMBER, TEXT, neutralise
+from .spreadsheets import DATE, IDENTIFIER, MONEY, NUMBER, TEXT, neutralise
 
 # --- columns and exporters -------------------------------------------------------------------
 
@@ -72,10 +72,11 @@ def person_name(prefix: str) -> tuple[tuple[str, ...], Callable[[dict], str | No
 def nik_column(field_name: str, *, user) -> Column:
     """NIK whole for those allowed to see it (admin, staf), masked for everyone else (UU 27/2022)."""
     if may_see_nik(user):
-        return Column("NIK pemilik", (field_name,), width=19)
+        return Column("NIK pemilik", (field_name,), IDENTIFIER, width=19)
     return Column(
         "NIK pemilik",
         (field_name,),
+        IDENTIFIER,
         width=19,
         value=lambda row: mask_nik(row[field_name]) if row[field_name] else None,
     )
@@ -205,13 +206,13 @@ class BusinessExporter(ListExporter):
                 width=12,
                 value=choice_label("owner_gender", Business.Gender.choices),
             ),
-            Column("No. HP", ("phone",), width=15),
-            Column("NIB", ("nib",), width=16),
+            Column("No. HP", ("phone",), IDENTIFIER, width=15),
+            Column("NIB", ("nib",), IDENTIFIER, width=16),
             Column("Alamat", ("address",), width=32),
             Column("Desa/Kelurahan", ("desa__name",), width=18),
             Column("Kecamatan", ("kecamatan__name",), width=16),
             Column("Sektor", ("sector__name",), width=18),
-            Column("KBLI", ("kbli_code",), width=8),
+            Column("KBLI", ("kbli_code",), IDENTIFIER, width=8),
             Column("Tahun berdiri", ("year_founded",), NUMBER, width=9),
             Column("Tanggal masuk registri", ("registered_on",), DATE, width=12),
             Column("Tenaga kerja", ("employees",), NUMBER, width=9),

@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -9,10 +10,10 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django_tasks import task
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from . import imports, jobs
 from .formatting import tanggal_jam
@@ -162,14 +163,23 @@ def registry_import_start(registry_import: RegistryImport) -> None:
 class ImportProgress:
     """The progress callback of an import's step: written onto its row, the time limit checked."""
 
+    # At most one write a second: beside the apply's transaction each write opens a connection of its
+    # own, and a report every 500 rows of 35.000 cost seconds of the import.
+    WRITE_EVERY_SECONDS = 1.0
+
     def __init__(self, registry_import: RegistryImport, deadline: jobs.Deadline):
         self.pk = registry_import.pk
         self.deadline = deadline
         # The apply step reports from inside its one transaction.
         self.beside_transaction = registry_import.status == RegistryImport.Status.RUNNING
+        self.written_at = None
 
     def __call__(self, phase: str, done: int, total: int):
         self.deadline.check()
+        now = time.monotonic()
+        if self.written_at is not None and now - self.written_at < self.WRITE_EVERY_SECONDS and done < total:
+            return
+        self.written_at = now
         jobs.record_progress(
             RegistryImport,
             self.pk,
@@ -249,7 +259,9 @@ def _record_counts(registry_import: RegistryImport, plan: imports.Plan) -> None:
 def registry_import_preview(*, registry_import: RegistryImport, progress=None) -> imports.Plan | None:
     """Read the upload and keep what importing it would do; writes nothing to the registry."""
     try:
-        plan = imports.build_plan(registry_import.file.path, registry_import.file_name, progress=progress)
+        plan = imports.build_plan(
+            registry_import.file.path, registry_import.file_name, progress=progress, keep=True
+        )
     except imports.ImportFileError as error:
         _import_failed(registry_import, str(error))
         return None
@@ -290,6 +302,91 @@ def _batches(items: list, size: int):
         yield items[start : start + size]
 
 
+def _update_in_one_statement(businesses: list[Business], fields: list[str]) -> None:
+    """UPDATE … FROM (VALUES …): the rows' new values in one statement per batch.
+
+    Django's bulk_update writes a CASE WHEN per field and row, which took 110 of the 160 s an import
+    of 35.000 updates spent; joining a VALUES list updates the same rows in well under a second.
+    """
+    model_fields = [Business._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    cast = connection.vendor == "postgresql"  # VALUES of NULLs only are text there
+    assignments = ", ".join(
+        f"{quote(field.column)} = "
+        + (f"CAST(v.column{i} AS {field.db_type(connection)})" if cast else f"v.column{i}")
+        for i, field in enumerate(model_fields, start=2)
+    )
+    placeholders = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    params = []
+    for business in businesses:
+        params.append(business.pk)
+        params.extend(
+            field.get_db_prep_save(getattr(business, field.attname), connection) for field in model_fields
+        )
+    table = quote(Business._meta.db_table)
+    # Table and column names come from the model; every value goes as a parameter.
+    values = ", ".join([placeholders] * len(businesses))
+    sql = f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v WHERE {table}.id = v.column1"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _copy_into_history(pks: list[int], *, history_type: str, user, reason: str) -> None:
+    """One history row per business, copied from its row as now written: INSERT … SELECT.
+
+    simple_history's bulk_history_create builds a Python object per row and prepares each of its 30
+    values (a million calls for 35.000 rows); the database copies the same rows itself.
+    """
+    history = Business.history.model
+    quote = connection.ops.quote_name
+    own = {field.column for field in Business._meta.concrete_fields}
+    stamped = {
+        "history_date": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "history_change_reason": reason or None,
+        "history_type": history_type,
+        "history_user_id": getattr(user, "pk", None),
+    }
+    columns, selected, params = [], [], []
+    for field in history._meta.concrete_fields:
+        if field.column in own:
+            columns.append(quote(field.column))
+            selected.append(f"b.{quote(field.column)}")
+        elif field.column in stamped:
+            columns.append(quote(field.column))
+            selected.append("%s")
+            params.append(stamped[field.column])
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(selected)} FROM {quote(Business._meta.db_table)} AS b "
+        f"WHERE b.id IN ({', '.join(['%s'] * len(pks))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *pks])
+
+
+def _write_updates(updates: list, *, user, reason: str, report, done: int, total: int) -> int:
+    """The updated businesses, grouped by the fields that changed, each with its history row."""
+    # One statement sets the same columns on every row: group rows by what changed.
+    by_fields: dict[tuple[str, ...], list[Business]] = {}
+    now = timezone.now()
+    for row in updates:
+        row.business.size_class = row.business.computed_size_class()
+        row.business.updated_at = now  # a direct UPDATE skips auto_now
+        # No save(), which raises the version; the plan read these rows under select_for_update, so
+        # their versions are current and the next one is ours to write.
+        row.business.version += 1
+        fields = tuple(sorted({name for name, _, _ in row.changes}))
+        by_fields.setdefault(fields, []).append(row.business)
+    for fields, businesses in by_fields.items():
+        for batch in _batches(businesses, IMPORT_BATCH_SIZE):
+            _update_in_one_statement(batch, [*fields, "size_class", "updated_at", "version"])
+            pks = [business.pk for business in batch]
+            _copy_into_history(pks, history_type="~", user=user, reason=reason)
+            done += len(batch)
+            report("menyimpan", done, total)
+    return done
+
+
 def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> None:
     """Write a confirmed import: all rows or none, each change in the business's history.
 
@@ -302,7 +399,7 @@ def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> 
     try:
         with transaction.atomic():
             plan = imports.build_plan(
-                registry_import.file.path, registry_import.file_name, lock=True, progress=progress
+                registry_import.file.path, registry_import.file_name, lock=True, progress=progress, keep=True
             )
             if plan.digest != registry_import.preview.get("digest"):
                 raise ImportRefused(
@@ -329,29 +426,7 @@ def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> 
                 )
                 done += len(batch)
                 report("menyimpan", done, total)
-            # bulk_update sets the same columns on every row of a call: group rows by what changed.
-            by_fields: dict[tuple[str, ...], list[Business]] = {}
-            now = timezone.now()
-            for row in updates:
-                row.business.size_class = row.business.computed_size_class()
-                row.business.updated_at = now  # bulk_update skips auto_now
-                # bulk_update skips save(), which raises the version; the plan read these rows under
-                # select_for_update, so their versions are current and the next one is ours to write.
-                row.business.version += 1
-                fields = tuple(sorted({name for name, _, _ in row.changes}))
-                by_fields.setdefault(fields, []).append(row.business)
-            for fields, businesses in by_fields.items():
-                for batch in _batches(businesses, IMPORT_BATCH_SIZE):
-                    bulk_update_with_history(
-                        batch,
-                        Business,
-                        [*fields, "size_class", "updated_at", "version"],
-                        batch_size=IMPORT_BATCH_SIZE,
-                        default_user=user,
-                        default_change_reason=reason,
-                    )
-                    done += len(batch)
-                    report("menyimpan", done, total)
+            _write_updates(updates, user=user, reason=reason, report=report, done=done, total=total)
             _record_counts(registry_import, plan)
             registry_import.status = RegistryImport.Status.DONE
             registry_import.finished_at = timezone.now()
@@ -368,3 +443,5 @@ def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> 
             f"Basis data menolak penyimpanan ({error.__class__.__name__}); tidak ada yang disimpan. "
             "Mungkin ada yang menyimpan usaha yang sama pada saat yang sama: unggah ulang berkasnya.",
         )
+    finally:
+        imports.forget_rows(registry_import.file.path)

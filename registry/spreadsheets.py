@@ -33,6 +33,9 @@ def neutralise(value):
 # --- what a cell holds decides its number format ---------------------------------------------
 
 TEXT = "text"
+# A number that is not one (NIK, NIB, a phone, a KBLI code): a text cell in a column formatted as Text,
+# so a spreadsheet neither drops its leading zero nor rounds its 16th digit when someone edits it.
+IDENTIFIER = "identifier"
 NUMBER = "number"  # a plain number: an ID, a year
 ORDINAL = "ordinal"  # the "No." of a row
 COUNT = "count"  # grouped in thousands: 1.200
@@ -47,6 +50,7 @@ LONG_DATE = "long_date"  # 2 Mei 2024, for a printed report
 MONEY_FORMAT = '[$-421]"Rp "#,##0'
 DATE_FORMAT = "[$-421]dd/mm/yyyy"
 NUMBER_FORMATS = {
+    IDENTIFIER: "@",
     ORDINAL: "0",
     COUNT: "[$-421]#,##0",
     MONEY: MONEY_FORMAT,
@@ -316,7 +320,7 @@ class SheetWriter:
 
     def _write_row(self, row: int, cells: list, values: list) -> None:
         for (col, column, cell_format), value in zip(cells, values, strict=True):
-            if isinstance(value, Cell) or (isinstance(value, str) and column.kind != TEXT):
+            if isinstance(value, Cell) or (isinstance(value, str) and column.kind not in (TEXT, IDENTIFIER)):
                 kind = kind_of(value, column)
                 self.value(row, col, value, kind, self._format(kind, column))
             else:

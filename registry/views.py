@@ -201,7 +201,8 @@ def import_upload(request):
         )
         services.registry_import_start(registry_import)
         return redirect(registry_import)
-    recent = RegistryImport.objects.select_related("created_by")[:IMPORTS_LISTED]
+    # The list shows counts only: the stored preview (up to a megabyte each) stays in the database.
+    recent = RegistryImport.objects.select_related("created_by").defer("preview")[:IMPORTS_LISTED]
     return render(request, "registry/import_upload.html", {"form": form, "recent": recent})
 
 

@@ -228,6 +228,9 @@ TASKS = {"default": {"BACKEND": env("DJANGO_TASKS_BACKEND", "django_tasks_db.Dat
 TASK_WORKERS = int(env("DJANGO_TASK_WORKERS", "1"))
 JOB_MEMORY_LIMIT_MB = int(env("DJANGO_JOB_MEMORY_MB", "1024"))
 JOB_TIME_LIMIT_SECONDS = int(env("DJANGO_JOB_TIME_LIMIT", str(30 * 60)))
+# An uploaded .xlsx whose sheet unpacks past this many megabytes of XML is refused before it is read
+# (a small file can hide a huge sheet). The demo registry's own export (34.675 rows) unpacks to 42 MB.
+IMPORT_MAX_SHEET_MB = int(env("DJANGO_IMPORT_MAX_SHEET_MB", "100"))
 # An .xlsx export of more rows than this is prepared on the queue; CSV always streams. Measured on the
 # demo registry on PostgreSQL (2 cores, the other one busy): 5.000 rows 1,0 s, 20.000 rows 5,7 s,
 # 34.675 rows 13 s. Up to 10.000 rows (2–3 s) a page may wait; past it the queue writes the file.

@@ -15,6 +15,8 @@ files      .xlsx and .csv into a header and data rows
 reference  kecamatan, desa and sectors by spelling
 plan       matching rows to the registry, validating them: build_plan
 preview    what the preview page keeps of a plan
+remembered the rows a preview read, kept for its apply
+xlsx       a workbook's cells, streamed with expat
 template   the downloadable template
 """
 
@@ -29,6 +31,7 @@ from .columns import COLUMNS, HEADER_FIELDS, REQUIRED_COLUMNS, header_key
 from .files import ImportFileError, decode_csv, no_progress, sniff_delimiter
 from .plan import CREATE, ERROR, UNCHANGED, UPDATE, Plan, build_plan
 from .preview import preview_data
+from .remembered import forget as forget_rows
 from .template import template_workbook
 
 __all__ = [
@@ -45,6 +48,7 @@ __all__ = [
     "Plan",
     "build_plan",
     "decode_csv",
+    "forget_rows",
     "header_key",
     "preview_data",
     "read_date",

@@ -30,28 +30,62 @@ def squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower().replace("&", "dan"))
 
 
+# What registry.spreadsheets.neutralise puts before a cell that would run as a formula ("'=…", "'+62…").
+NEUTRALISED_RE = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
 def read_text(value) -> str:
-    """A cell as text with its spaces tidied; Excel numbers without their '.0'."""
+    """A cell as text with its spaces tidied; Excel numbers without their '.0'; the export's formula
+    guard taken off again, so "'=Toko" written out comes back as "=Toko"."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
         return tanggal(value)
-    return " ".join(str(value).split())
+    return " ".join(NEUTRALISED_RE.sub("", str(value)).split())
 
 
-def read_digits(value, *, what: str) -> str:
-    """An identifier typed as text, as an Excel number, or with spaces, dots and a leading apostrophe."""
+TEXT_COLUMN_HINT = (
+    "Format kolom {what} sebagai Teks (di Excel/LibreOffice: klik kanan kolom → Format Sel → Teks) "
+    "lalu tulis ulang isinya, atau ketik tanda petik (') di depannya."
+)
+
+
+# A spreadsheet keeps 15 significant digits of a number: a 16-digit NIK typed into a number cell has
+# already lost its last digit, and a number never keeps a leading zero.
+SPREADSHEET_DIGITS = 15
+
+
+def read_digits(value, *, what: str, length: int) -> str:
+    """An identifier typed as text, or with spaces, dots and a leading apostrophe; `length` digits long.
+
+    A number cell is taken only when it cannot have lost a digit (a 13-digit NIB); otherwise the row
+    is refused with the way to keep the column as text, never guessed.
+    """
     if isinstance(value, bool):
         raise CellError(f"{what} harus berupa angka.")
     if isinstance(value, int | float):
-        return str(int(value))
+        digits = str(int(value))
+        if len(digits) == length and length <= SPREADSHEET_DIGITS:
+            return digits
+        raise CellError(
+            f"{what} tersimpan sebagai angka ({digits}), sehingga spreadsheet bisa menghilangkan digitnya. "
+            + TEXT_COLUMN_HINT.format(what=what)
+        )
     text = str(value).strip().lstrip("'")
     if SCIENTIFIC_RE.match(text):
         raise CellError(
             f"{what} tertulis sebagai angka ilmiah ({text}) sehingga digit terakhirnya hilang. "
-            f"Format kolom {what} sebagai Teks lalu tulis ulang."
+            + TEXT_COLUMN_HINT.format(what=what)
         )
     return re.sub(r"[\s.\-]", "", text)
+
+
+def read_id(value) -> int:
+    """The registry's own ID of a business, as its export writes it."""
+    text = read_text(value).lstrip("#")
+    if not text.isdigit() or len(text) > 12:
+        raise CellError(f"ID “{read_text(value)[:20]}” bukan nomor usaha di registri.")
+    return int(text)
 
 
 def read_kbli(value) -> str:
@@ -73,8 +107,12 @@ def read_phone(value) -> str:
         text = "+62" + text[4:]  # "+62 0812…": the trunk 0 written after the country code
     elif text.startswith("62") and len(text) >= 10:
         text = "+" + text
-    elif text.startswith("8"):
-        text = "0" + text  # a spreadsheet that stored the number as a number dropped the leading 0
+    elif text.startswith("8") or (isinstance(value, int | float) and not text.startswith("+")):
+        # A spreadsheet that kept the number as a number dropped its leading 0 (0812… → 812…).
+        raise CellError(
+            f"No. HP {text} kehilangan angka 0 di depannya karena tersimpan sebagai angka. "
+            + TEXT_COLUMN_HINT.format(what="No. HP")
+        )
     return text
 
 
@@ -264,8 +302,8 @@ def read_status(value) -> str:
 
 
 def read_nik(value) -> str:
-    return read_digits(value, what="NIK")
+    return read_digits(value, what="NIK", length=16)
 
 
 def read_nib(value) -> str:
-    return read_digits(value, what="NIB")
+    return read_digits(value, what="NIB", length=13)

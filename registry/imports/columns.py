@@ -13,6 +13,7 @@ from .cells import (
     read_date,
     read_flag,
     read_gender,
+    read_id,
     read_kbli,
     read_money,
     read_nib,
@@ -89,17 +90,24 @@ COLUMNS = [
     Column("has_pirt", "PIRT", read_flag, ("p irt", "izin pirt", "sppirt", "punya pirt"), "Ya", YES_NO),
     Column("has_halal", "Halal", read_flag, ("sertifikat halal", "bersertifikat halal"), "Tidak", YES_NO),
     Column("has_bpom", "BPOM", read_flag, ("izin bpom", "punya izin bpom"), "Tidak", YES_NO),
-    Column("has_brand", "Merek (HKI)", read_flag, ("merek", "hki", "merek terdaftar", "merk"), "Tidak",
-           YES_NO),
+    Column("has_brand", "Merek (HKI)", read_flag, ("merek", "hki", "merek terdaftar", "merk", "merek hki"),
+           "Tidak", YES_NO),
     Column("sells_online", "Jualan Online", read_flag,
-           ("berjualan daring", "online", "daring", "pemasaran online", "jual online", "penjualan online"),
+           ("berjualan daring", "online", "daring", "pemasaran online", "jual online", "penjualan online",
+            "jualan daring"),
            "Ya", YES_NO),
     Column("has_financing", "Pembiayaan Bank/KUR", read_flag,
            ("pembiayaan", "kur", "akses pembiayaan", "kredit", "punya pembiayaan bank kur"), "Tidak", YES_NO),
     Column("status", "Status", read_status, ("status usaha",), "Aktif", "Aktif, Tidak aktif atau Tutup."),
 ]  # fmt: skip
-COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
+# The registry's own ID, which its export writes first: it names the business a row updates. Not in
+# the template, which is for businesses still to be registered.
+ID_COLUMN = Column("id", "ID", read_id, ("id usaha", "no id", "id registri"))
+COLUMN_BY_FIELD = {column.field: column for column in (ID_COLUMN, *COLUMNS)}
 REQUIRED_COLUMNS = ("name", "kecamatan", "desa")
+# Columns the export computes (PP 7/2021 decides the class from turnover and capital): read back, they
+# would be overwritten anyway, so they are passed over without a word.
+COMPUTED_HEADERS = ("Kelas usaha", "Kelas usaha (PP 7/2021)")
 
 
 def header_key(text) -> str:
@@ -110,8 +118,11 @@ def header_key(text) -> str:
 
 
 HEADER_FIELDS = {
-    header_key(name): column.field for column in COLUMNS for name in (column.header, *column.synonyms)
+    header_key(name): column.field
+    for column in COLUMN_BY_FIELD.values()
+    for name in (column.header, *column.synonyms)
 }
+COMPUTED_KEYS = {header_key(name) for name in COMPUTED_HEADERS}
 
 
 @dataclass
@@ -133,18 +144,19 @@ def detect_header(row_number: int, cells, sheet_name: str) -> Sheet | None:
         if is_empty(cell):
             continue
         name = read_text(cell)
-        found = HEADER_FIELDS.get(header_key(name))
+        key = header_key(name)
+        found = HEADER_FIELDS.get(key)
         if found and found not in positions:
             positions[found] = index
             headers[found] = name
-        else:
+        elif key not in COMPUTED_KEYS:
             ignored.append(name)
     if "name" in positions and len(positions) >= 3:
         return Sheet(sheet_name, row_number, headers, positions, ignored)
     return None
 
 
-FIELD_LABELS = {column.field: column.header for column in COLUMNS}
+FIELD_LABELS = {column.field: column.header for column in COLUMN_BY_FIELD.values()}
 MONEY_FIELDS = ("turnover", "capital")
 
 

@@ -2,13 +2,15 @@
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import load_workbook
+from django.conf import settings
 
 from ..formatting import thousands
+from . import remembered, xlsx
 from .cells import is_empty
 from .columns import COLUMN_BY_FIELD, REQUIRED_COLUMNS, Sheet, detect_header
 
@@ -70,29 +72,41 @@ UNREADABLE_XLSX = (
 )
 
 
-def _read_xlsx(path: Path, progress: Callable) -> tuple[Sheet, list[RawRow]]:
+def _refuse_oversized_sheets(path: Path) -> None:
+    """Refuse, before reading a cell, a workbook whose sheets unpack past settings.IMPORT_MAX_SHEET_MB.
+
+    A few hundred kilobytes of .xlsx can hold hundreds of megabytes of XML (a row repeated 800.000
+    times): the sizes the zip's directory declares are checked, and the reader never goes past them.
+    """
+    limit = settings.IMPORT_MAX_SHEET_MB * 1024 * 1024
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        with zipfile.ZipFile(path) as archive:
+            sizes = [
+                info.file_size for info in archive.infolist() if info.filename.startswith("xl/worksheets/")
+            ]
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportFileError(UNREADABLE_XLSX) from error
+    if any(size > limit for size in sizes):
+        raise ImportFileError(
+            "Lembar kerja di berkas ini terlalu besar untuk dibaca (lebih dari "
+            f"{settings.IMPORT_MAX_SHEET_MB} MB setelah dibuka). Bagi menjadi beberapa berkas, atau "
+            "hapus baris dan kolom kosong di bawah/kanan data lalu simpan ulang."
+        )
+
+
+def _read_xlsx(path: Path, progress: Callable) -> tuple[Sheet, list[RawRow]]:
+    _refuse_oversized_sheets(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name, numbered in xlsx.worksheets(archive):
+                found = _rows_from(name, numbered)
+                if found:
+                    sheet, rows = found
+                    return sheet, _counted(rows, 0, progress)
     except MemoryError:
         raise  # the job's memory limit (registry.jobs), not a damaged file
-    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+    except Exception as error:  # a damaged or forged workbook fails in many ways, all of them the file's
         raise ImportFileError(UNREADABLE_XLSX) from error
-    try:
-        for worksheet in workbook.worksheets:
-            estimate = worksheet.max_row or 0
-            # Some programs write a wrong size into the sheet; read every row there is instead.
-            worksheet.reset_dimensions()
-            numbered = enumerate(worksheet.iter_rows(values_only=True), start=1)
-            found = _rows_from(worksheet.title, numbered)
-            if found:
-                sheet, rows = found
-                return sheet, _counted(rows, estimate - sheet.header_row, progress)
-    except MemoryError:
-        raise
-    except Exception as error:  # openpyxl reads the cells only now: a damaged sheet fails here, in many ways
-        raise ImportFileError(UNREADABLE_XLSX) from error
-    finally:
-        workbook.close()
     raise ImportFileError(NO_HEADER)
 
 
@@ -136,12 +150,26 @@ def no_progress(*_report) -> None:
     """The progress callback (phase, done, total) of work that nobody watches."""
 
 
-def read_file(path, file_name: str = "", progress: Callable | None = None) -> tuple[Sheet, list[RawRow]]:
+def _read_xlsx_once(path: Path, progress: Callable, keep: bool) -> tuple[Sheet, list[RawRow]]:
+    """The workbook's rows; with `keep`, those its preview kept, or read now and kept for the apply."""
+    if keep and (kept := remembered.recall(path)):
+        sheet, rows = kept
+        return sheet, [RawRow(number, cells) for number, cells in rows]
+    sheet, rows = _read_xlsx(path, progress)
+    if keep:
+        remembered.remember(path, sheet, rows)
+    return sheet, rows
+
+
+def read_file(
+    path, file_name: str = "", progress: Callable | None = None, *, keep: bool = False
+) -> tuple[Sheet, list[RawRow]]:
+    """The header and data rows of an .xlsx or .csv; `keep`: an upload read by its preview and its apply."""
     path = Path(path)
     progress = progress or no_progress
     suffix = Path(file_name or path.name).suffix.lower()
     if suffix == ".xlsx":
-        sheet, rows = _read_xlsx(path, progress)
+        sheet, rows = _read_xlsx_once(path, progress, keep)
     elif suffix == ".csv":
         sheet, rows = _read_csv(path, progress)
     elif suffix in (".xls", ".ods"):

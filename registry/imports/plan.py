@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
+from ..formatting import thousands
 from ..models import Business
 from .cells import CellError, read_text
 from .columns import COLUMN_BY_FIELD, Sheet, display_value
@@ -51,6 +52,7 @@ class RowPlan:
     values: dict = field(default_factory=dict)  # field → value read from the row's filled cells
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column as in the file, message)
     notes: list[str] = field(default_factory=list)
+    given_id: int | None = None  # the registry ID written in the row (the export's ID column)
     target: int | None = None  # the existing business this row updates
     business: Business | None = None  # unsaved new business, or the existing one with new values
     changes: list[tuple[str, object, object]] = field(default_factory=list)  # (field, old, new)
@@ -64,6 +66,7 @@ class RowPlan:
 class Plan:
     sheet: Sheet
     rows: list[RowPlan]
+    notices: list[str] = field(default_factory=list)  # what concerns the whole file, not one row
 
     def of(self, action: str) -> list[RowPlan]:
         return [row for row in self.rows if row.action == action]
@@ -120,7 +123,10 @@ def _read_plain_cells(raw: RawRow, sheet: Sheet, row: RowPlan):
         if name in REFERENCE_FIELDS:
             continue
         try:
-            row.values[name] = COLUMN_BY_FIELD[name].read(cell)
+            if name == "id":
+                row.given_id = COLUMN_BY_FIELD[name].read(cell)
+            else:
+                row.values[name] = COLUMN_BY_FIELD[name].read(cell)
         except CellError as error:
             row.add_error(sheet.headers[name], str(error))
         except (ValueError, ArithmeticError):
@@ -186,8 +192,18 @@ def _read_row(raw: RawRow, sheet: Sheet, reference: Reference) -> RowPlan:
     return row
 
 
-def _match(row: RowPlan, index: RegistryIndex, sheet: Sheet):
-    """Which existing business the row is: by NIB, then NIK, then name + desa; never a guess."""
+def _match(row: RowPlan, index: RegistryIndex, sheet: Sheet, *, ids_are_ours: bool):
+    """Which existing business the row is: by ID, then NIB, then NIK, then name + desa; never a guess."""
+    if row.given_id is not None and ids_are_ours:
+        if row.given_id in index.identifiers:
+            row.target = row.given_id
+        else:
+            row.add_error(
+                _column_of(sheet, "id"),
+                f"Tidak ada usaha dengan ID {row.given_id} di registri (mungkin sudah dihapus). "
+                "Kosongkan sel ID bila baris ini usaha baru.",
+            )
+        return
     nib, nik = row.values.get("nib"), row.values.get("owner_nik")
     if nib and nib in index.by_nib:
         row.target = index.by_nib[nib]
@@ -234,35 +250,65 @@ def _match(row: RowPlan, index: RegistryIndex, sheet: Sheet):
         )
 
 
+DUPLICATES_LISTED = 3  # other rows named in a duplicate's message; the rest are counted
+
+
+def _others(group: list[RowPlan], row: RowPlan) -> str:
+    """'12, 40 dan 77' or '12, 40, 77 … dan 9.997 lainnya': the group's other rows, bounded."""
+    listed, shown = [], 0
+    for other in group:
+        if other is not row:
+            listed.append(str(other.number))
+            shown += 1
+            if shown == DUPLICATES_LISTED:
+                break
+    rest = len(group) - 1 - shown
+    if rest:
+        return f"{', '.join(listed)} … dan {thousands(rest)} lainnya"
+    return listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} dan {listed[-1]}"
+
+
+def _duplicate_keys(row: RowPlan):
+    """The keys under which two rows of one file would be the same business."""
+    values = row.values
+    if values.get("nib"):
+        yield ("nib", values["nib"])
+    if values.get("owner_nik"):
+        yield ("owner_nik", values["owner_nik"])
+    if row.target:
+        yield ("target", row.target)
+    elif not values.get("nib") and not values.get("owner_nik") and values.get("desa"):
+        # Namesakes in one desa carrying different IDs are different businesses.
+        yield ("name", name_key(values.get("name", "")), values["desa"].pk, row.given_id)
+
+
+def _duplicate_error(key: tuple, others: str, sheet: Sheet) -> tuple[str, str]:
+    if key[0] == "target":
+        return "—", f"Baris ini dan baris {others} sama-sama cocok dengan usaha #{key[1]}."
+    if key[0] == "name":
+        message = f"Usaha dengan nama dan desa yang sama tertulis juga di baris {others}."
+        return _column_of(sheet, "name"), message
+    label = "NIB" if key[0] == "nib" else "NIK"
+    return _column_of(sheet, key[0]), f"{label} {key[1]} tertulis juga di baris {others}."
+
+
 def _flag_duplicates(rows: list[RowPlan], sheet: Sheet):
-    """Rows in the file that are the same business twice: every copy is an error, none is picked."""
+    """Rows in the file that are the same business twice: every copy is an error, none is picked.
+
+    Each copy names at most DUPLICATES_LISTED others and counts the rest, so 100.000 copies of one
+    row cost 100.000 short messages, not 100.000 lists of 100.000 row numbers.
+    """
     groups: dict[tuple, list[RowPlan]] = defaultdict(list)
     for row in rows:
-        if row.values.get("nib"):
-            groups[("nib", row.values["nib"])].append(row)
-        if row.values.get("owner_nik"):
-            groups[("owner_nik", row.values["owner_nik"])].append(row)
-        if row.target:
-            groups[("target", row.target)].append(row)
-        elif not row.values.get("nib") and not row.values.get("owner_nik") and row.values.get("desa"):
-            groups[("name", name_key(row.values.get("name", "")), row.values["desa"].pk)].append(row)
-    labels = {"nib": "NIB", "owner_nik": "NIK"}
+        for key in _duplicate_keys(row):
+            groups[key].append(row)
     for key, group in groups.items():
         if len(group) < 2:
             continue
         for row in group:
-            others = ", ".join(str(other.number) for other in group if other is not row)
-            if key[0] == "target":
-                message = f"Baris ini dan baris {others} sama-sama cocok dengan usaha #{key[1]}."
-                column = "—"
-            elif key[0] == "name":
-                message = f"Usaha dengan nama dan desa yang sama tertulis juga di baris {others}."
-                column = _column_of(sheet, "name")
-            else:
-                message = f"{labels[key[0]]} {key[1]} tertulis juga di baris {others}."
-                column = _column_of(sheet, key[0])
-            if (column, message) not in row.errors:
-                row.add_error(column, message)
+            error = _duplicate_error(key, _others(group, row), sheet)
+            if error not in row.errors:
+                row.errors.append(error)
 
 
 def _load_targets(pks, reference: Reference, *, lock: bool) -> dict[int, Business]:
@@ -307,6 +353,9 @@ def _apply_values(row: RowPlan, business: Business):
 CLEAN_EXCLUDE = ["kecamatan", "desa", "sector"]
 
 
+BUSINESS_FIELDS = [field.name for field in Business._meta.concrete_fields]
+
+
 def _validate(row: RowPlan, sheet: Sheet, index: RegistryIndex):
     business = row.business
     if business.pk is None:
@@ -315,8 +364,16 @@ def _validate(row: RowPlan, sheet: Sheet, index: RegistryIndex):
                 row.add_error(
                     _column_of(sheet, name), f"{COLUMN_BY_FIELD[name].header} wajib diisi untuk usaha baru."
                 )
+        exclude = CLEAN_EXCLUDE
+    elif not row.changes:
+        return  # the registry's own values, unchanged: nothing new to check
+    else:
+        # Only what the row changes is checked (and clean(), which compares fields): a value the
+        # registry already holds is not the file's to answer for.
+        changed = {name for name, _, _ in row.changes}
+        exclude = [name for name in BUSINESS_FIELDS if name not in changed or name in CLEAN_EXCLUDE]
     try:
-        business.full_clean(exclude=CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False)
+        business.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             for message in messages:
@@ -331,49 +388,77 @@ def _validate(row: RowPlan, sheet: Sheet, index: RegistryIndex):
             )
 
 
-def build_plan(path, file_name: str = "", *, lock: bool = False, progress: Callable | None = None) -> Plan:
+FOREIGN_IDS = (
+    "Tidak satu pun ID di berkas ada di registri ini (berkas dari registri lain, atau registri masih "
+    "kosong): kolom ID dilewati dan baris dicocokkan lewat NIB, NIK, lalu nama usaha + desa."
+)
+
+
+def _read_rows(raw_rows: list[RawRow], sheet: Sheet, reference: Reference, report: Callable) -> list[RowPlan]:
+    """Every row's cells read, each raw row let go as soon as it is read (memory stays one copy)."""
+    total, rows = len(raw_rows), []
+    raw_rows.reverse()
+    while raw_rows:
+        rows.append(_read_row(raw_rows.pop(), sheet, reference))
+        if len(rows) % PROGRESS_EVERY == 0:
+            report("memeriksa", len(rows) // 3, total)
+    return rows
+
+
+def _match_rows(rows: list[RowPlan], sheet: Sheet, index: RegistryIndex) -> list[str]:
+    """Match every readable row; the notices that concern the whole file."""
+    given = [row.given_id for row in rows if row.given_id is not None]
+    ids_are_ours = any(pk in index.identifiers for pk in given)
+    for row in rows:
+        if not row.errors:
+            _match(row, index, sheet, ids_are_ours=ids_are_ours)
+    return [FOREIGN_IDS] if given and not ids_are_ours else []
+
+
+def _decide(row: RowPlan, targets: dict[int, Business], sheet: Sheet, index: RegistryIndex, today):
+    if not row.errors:
+        if row.target:
+            row.business = targets[row.target]
+            _apply_values(row, row.business)
+        else:
+            values = {"registered_on": today, **row.values}
+            if "desa" in values:
+                values["kecamatan"] = values["desa"].kecamatan
+            row.business = Business(**values)
+        _validate(row, sheet, index)
+    if row.errors:
+        row.action = ERROR
+    elif row.business.pk is None:
+        row.action = CREATE
+    else:
+        row.action = UPDATE if row.changes else UNCHANGED
+
+
+def build_plan(
+    path, file_name: str = "", *, lock: bool = False, progress: Callable | None = None, keep: bool = False
+) -> Plan:
     """Read a file and decide, row by row, what importing it would do. Writes nothing.
 
     Queries: three for the reference data, one streamed for the registry's keys, and one per thousand
     businesses to update (locked with select_for_update when `lock`, inside the apply's transaction).
+    `keep`: the upload's rows are kept after its preview's reading, for its apply (imports.remembered).
     """
     report = progress or no_progress
     report("membaca", 0, 0)
-    sheet, raw_rows = read_file(path, file_name, report)
+    sheet, raw_rows = read_file(path, file_name, report, keep=keep)
     total = len(raw_rows)
     reference = Reference()
     index = RegistryIndex()
-    rows = []
-    for done, raw in enumerate(raw_rows, start=1):
-        row = _read_row(raw, sheet, reference)
-        if not row.errors:
-            _match(row, index, sheet)
-        rows.append(row)
-        if done % PROGRESS_EVERY == 0:
-            report("memeriksa", done // 2, total)
+    rows = _read_rows(raw_rows, sheet, reference, report)
+    notices = _match_rows(rows, sheet, index)
     _flag_duplicates(rows, sheet)
     targets = _load_targets(
         {row.target for row in rows if row.target and not row.errors}, reference, lock=lock
     )
     today = timezone.localdate()
     for done, row in enumerate(rows, start=1):
-        if not row.errors:
-            if row.target:
-                row.business = targets[row.target]
-                _apply_values(row, row.business)
-            else:
-                values = {"registered_on": today, **row.values}
-                if "desa" in values:
-                    values["kecamatan"] = values["desa"].kecamatan
-                row.business = Business(**values)
-            _validate(row, sheet, index)
-        if row.errors:
-            row.action = ERROR
-        elif row.business.pk is None:
-            row.action = CREATE
-        else:
-            row.action = UPDATE if row.changes else UNCHANGED
+        _decide(row, targets, sheet, index, today)
         if done % PROGRESS_EVERY == 0:
-            report("memeriksa", (total + done) // 2, total)
+            report("memeriksa", (total + 2 * done) // 3, total)
     report("memeriksa", total, total)
-    return Plan(sheet, rows)
+    return Plan(sheet, rows, notices)

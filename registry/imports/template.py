@@ -49,8 +49,8 @@ def template_workbook() -> bytes:
     line = 0
     for heading, body in (
         ("Cara mengisi", "Satu baris satu usaha, mulai baris 2 lembar “Data UMKM”. Judul kolom tetap."),
-        ("Usaha yang sudah ada", "Dicocokkan lewat NIB, lalu NIK, lalu nama usaha + desa. Sel kosong tidak "
-         "menghapus data yang sudah ada di registri."),
+        ("Usaha yang sudah ada", "Dicocokkan lewat kolom ID (unduhan registri), lalu NIB, NIK, nama usaha "
+         "+ desa. Sel kosong tidak menghapus data yang sudah ada di registri."),
         ("Pratinjau", "Sebelum disimpan, aplikasi menampilkan usaha baru, perubahan dan baris bergalat."),
     ):  # fmt: skip
         guide.write_string(line, 0, heading, bold)
