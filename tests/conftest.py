@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -88,3 +91,17 @@ def new_world(users):
         return build_world(users, **options)
 
     return make
+
+
+SOFFICE = Path("/usr/bin/soffice")
+
+
+@pytest.fixture
+def soffice():
+    """LibreOffice's soffice; CI must fail, never skip, without it (as with Chromium)."""
+    if not SOFFICE.exists():
+        hint = f"This test needs LibreOffice Calc at {SOFFICE}: apt-get install -y libreoffice-calc."
+        if os.environ.get("REQUIRE_BROWSER") or os.environ.get("CI"):
+            pytest.fail(f"{hint} This run requires it (REQUIRE_BROWSER/CI is set).")
+        pytest.skip(hint)
+    return SOFFICE

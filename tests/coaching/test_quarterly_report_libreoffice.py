@@ -2,10 +2,8 @@
 with the figures of the realisation page."""
 
 import csv
-import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +14,6 @@ from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
-SOFFICE = Path("/usr/bin/soffice")
-
 
 @pytest.fixture
 def report_data(users):
@@ -26,17 +22,6 @@ def report_data(users):
 
 
 # --- LibreOffice -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def soffice():
-    """LibreOffice's soffice; CI must fail, never skip, without it (as with Chromium)."""
-    if not SOFFICE.exists():
-        hint = f"This test needs LibreOffice Calc at {SOFFICE}: apt-get install -y libreoffice-calc."
-        if os.environ.get("REQUIRE_BROWSER") or os.environ.get("CI"):
-            pytest.fail(f"{hint} This run requires it (REQUIRE_BROWSER/CI is set).")
-        pytest.skip(hint)
-    return SOFFICE
 
 
 @pytest.mark.libreoffice

@@ -2,12 +2,10 @@
 
 import csv
 import io
-import os
 import subprocess
 import zipfile
 from collections import Counter
 from io import StringIO
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -24,7 +22,6 @@ from tests.factories import BusinessFactory
 pytestmark = pytest.mark.django_db
 
 URL = reverse("registry:open_data")
-SOFFICE = Path("/usr/bin/soffice")
 HEADERS = [
     "kode_kecamatan_kemendagri",
     "kode_kecamatan_bps",
@@ -175,17 +172,6 @@ def test_the_command_writes_the_same_zip_for_the_portal(registry, client_for, tm
         downloaded = download(client_for("pimpinan"))
         for name in ("data.csv", "metadata.csv"):
             assert written.read(name) == downloaded.read(name)
-
-
-@pytest.fixture
-def soffice():
-    """LibreOffice's soffice; CI must fail, never skip, without it (as with Chromium)."""
-    if not SOFFICE.exists():
-        hint = f"This test needs LibreOffice Calc at {SOFFICE}: apt-get install -y libreoffice-calc."
-        if os.environ.get("REQUIRE_BROWSER") or os.environ.get("CI"):
-            pytest.fail(f"{hint} This run requires it (REQUIRE_BROWSER/CI is set).")
-        pytest.skip(hint)
-    return SOFFICE
 
 
 @pytest.mark.libreoffice
