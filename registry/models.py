@@ -240,10 +240,10 @@ class Business(models.Model):
 
     def clean(self):
         errors = desa_outside_kecamatan(self)
-        this_year = timezone.localdate().year
-        if self.year_founded and self.year_founded > this_year:
-            errors["year_founded"] = f"Tahun berdiri tidak boleh melewati {this_year}."
-        if self.registered_on and self.registered_on > timezone.localdate():
+        today = timezone.localdate()
+        if self.year_founded and self.year_founded > today.year:
+            errors["year_founded"] = f"Tahun berdiri tidak boleh melewati {today.year}."
+        if self.registered_on and self.registered_on > today:
             errors["registered_on"] = "Tanggal masuk registri tidak boleh di masa depan."
         if errors:
             raise ValidationError(errors)
