@@ -54,7 +54,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str] | str] = {
         "registry.view_nik",
         "coaching.verify_naik_kelas",
         "coaching.record_for_any_business",
-    },
+    }
+    # Work offline at drives, and confirm the walk-ins the sync matched to a business already known.
+    | rights("fieldwork", WRITE, ["offlinerecord"]),
     # Record sessions, attendance and assessments (for their own businesses: the services check);
     # read the registry (NIK masked) and the programme; not the money.
     PENDAMPING: rights("registry", READ, ["business", *REFERENCE_DATA])
@@ -64,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str] | str] = {
         "coaching.change_coachingsession",
         "coaching.add_attendance",
         "coaching.add_assessment",
+        # Work offline (/luring/): sessions, assessments and walk-ins at drives, sent when online.
+        "fieldwork.add_offlinerecord",
     },
     # Read everything, dashboards and exports, the money included (NIK masked); change nothing.
     PIMPINAN: rights("registry", READ, ["business", *REFERENCE_DATA])

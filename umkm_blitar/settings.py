@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "registry",
     "coaching",
+    "fieldwork",
     "umkm_blitar",
     "umkm_blitar.api",
     "demo",
@@ -201,6 +202,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The offline app (/luring/): its service worker and its manifest, from this site only.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 import registry.urls
+from fieldwork import views as fieldwork_views
 
 from . import views
 
@@ -21,7 +22,7 @@ urlpatterns = [
     path("cakupan/", views.coverage, name="coverage"),
     path("kecamatan/<int:pk>/", views.kecamatan_detail, name="kecamatan_detail"),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keluar/", fieldwork_views.clear_site_data(auth_views.LogoutView.as_view()), name="logout"),
     path("akun/kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "akun/kata-sandi/selesai/",
@@ -30,6 +31,9 @@ urlpatterns = [
     ),
     path("registri/", include((registry_patterns, registry.urls.app_name))),
     path("", include("coaching.urls")),
+    path("luring/", include("fieldwork.urls")),
+    path("manifest.webmanifest", fieldwork_views.manifest, name="manifest"),
+    path("sw.js", fieldwork_views.service_worker, name="service_worker"),
     path("api/v1/", include("umkm_blitar.api.urls")),
     path("admin/", admin.site.urls),
 ]
