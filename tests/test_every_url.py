@@ -9,7 +9,9 @@ for the views that change data, on a POST with an empty body):
 - to("name"): any other redirect, to the URL of that name;
 - 200, 403 (the "Akses ditolak" page), 404, 405 (a form's action opened with GET);
 - TOKEN: the read API's 401 with its Indonesian message: it answers an API token only, and a browser
-  session (every role here) is not one.
+  session (every role here) is not one;
+- JSON_LOGIN: the offline page's endpoints answer an expired login with a 401 in JSON, never a redirect,
+  so the page keeps its queue and asks the person to log in again.
 
 One world of objects is built once for the module, inside a transaction rolled back at its end; each
 test runs in a savepoint of its own, so what one test changes the next does not see.
@@ -17,6 +19,7 @@ test runs in a savepoint of its own, so what one test changes the next does not 
 
 import datetime
 import re
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
@@ -33,6 +36,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
 from coaching.models import Assessment, Attendance, Topic
+from fieldwork.models import OfflineRecord
 from registry.models import Desa, ExportJob, KbliCode, Kecamatan, RegistryImport, Sector
 from tests.factories import UserFactory
 from tests.world import build_world, kept_for_module
@@ -47,6 +51,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
 TOKEN = "api-token"
+JSON_LOGIN = "json-login"
 
 
 def to(url_name: str) -> str:
@@ -63,6 +68,7 @@ BACK_TO_EVENT = to("coaching:event_detail")
 BACK_TO_IMPORT = to("registry:import_detail")
 BACK_TO_EXPORT = to("registry:export_job_detail")
 LOGIN_PAGE = to("login")
+BACK_TO_REVIEW = to("fieldwork:review_list")
 ADMIN_INDEX = to("admin:index")
 
 
@@ -191,6 +197,15 @@ PAGES = [
     ("coaching:expenditure_delete",     "expenditure",    LOGIN, 200, 403, 403, 403),
     ("coaching:realisation",            "programme",      LOGIN, 200, 200, 403, 200),
     ("coaching:quarterly_report",       "programme",      LOGIN, 200, 200, 403, 200),
+    # field work without signal: pendamping and staf work offline; staf confirm the matched walk-ins
+    ("manifest",                        None,             LOGIN, 200, 200, 200, 200),
+    ("service_worker",                  None,             LOGIN, 200, 200, 200, 200),
+    ("fieldwork:home",                  None,             LOGIN, 200, 200, 200, 403),
+    ("fieldwork:bundle",                None,             JSON_LOGIN, 200, 200, 200, 403),
+    ("fieldwork:status",                None,             JSON_LOGIN, 200, 200, 200, 403),
+    ("fieldwork:sync",                  None,             JSON_LOGIN, 405, 405, 405, 403),
+    ("fieldwork:review_list",           None,             LOGIN, 200, 200, 403, 403),
+    ("fieldwork:review",                "offline_record", LOGIN, 405, 405, 403, 403),
     # the read API: a token or nothing (tests/api/ calls it with each role's token)
     ("api:openapi",                     None,             TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
     ("api:registry_aggregates",         None,             TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
@@ -252,6 +267,8 @@ WRITES = {
     "coaching:expenditure_create":      (LOGIN, 200, 200, 403, 403),
     "coaching:expenditure_edit":        (LOGIN, 200, 200, 403, 403),
     "coaching:expenditure_delete":      (LOGIN, 200, 403, 403, 403),
+    "fieldwork:sync":                   (JSON_LOGIN, 400, 400, 400, 403),
+    "fieldwork:review":                 (LOGIN, BACK_TO_REVIEW, BACK_TO_REVIEW, 403, 403),
 }  # fmt: skip
 
 # --- Django admin: a rule per kind of page ----------------------------------------------------------
@@ -466,10 +483,20 @@ def build_door_world() -> dict:
         "sector": Sector.objects.get(slug="makanan"),
         "kbli": KbliCode.objects.order_by("pk").first(),
         "topic": Topic.objects.get(slug="digital"),
+        "offline_record": OfflineRecord.objects.create(
+            device_uuid=uuid.uuid4(),
+            kind=OfflineRecord.Kind.WALK_IN,
+            status=OfflineRecord.Status.MATCHED,
+            sent_by=pendamping,
+            device_time=timezone.now(),
+            business=enrolment.business,
+            event=event,
+            payload={"name": "Keripik Tempe Sri", "owner_nik": enrolment.business.owner_nik},
+        ),
     }
 
 
-SNAPSHOT_APPS = ("registry", "coaching", "auth")
+SNAPSHOT_APPS = ("registry", "coaching", "fieldwork", "auth")
 
 
 def _snapshot_sql() -> str:
@@ -554,6 +581,9 @@ def check_answer(response, expected, url: str, label: str) -> None:
         assert (status, where) == (302, login_redirect(reverse("login"), url)), label
     elif expected == ADMIN_LOGIN:
         assert (status, where) == (302, login_redirect(reverse("admin:login"), url)), label
+    elif expected == JSON_LOGIN:
+        assert status == 401, f"{label}: {status} {where}"
+        assert response.json()["error"] == "login", label
     elif expected == TOKEN:
         assert status == 401, f"{label}: {status} {where}"
         assert response.json()["detail"].startswith("Token API diperlukan"), label
@@ -599,7 +629,9 @@ def test_the_tables_agree_with_each_other():
 
 def test_only_the_login_pages_are_open_without_a_login():
     """DESIGN.md §2: every page needs a login; there is no public page except login (the API: a token)."""
-    open_doors = {key for key, rule in RULES.items() if rule.get[0] not in (LOGIN, ADMIN_LOGIN, TOKEN)}
+    open_doors = {
+        key for key, rule in RULES.items() if rule.get[0] not in (LOGIN, ADMIN_LOGIN, TOKEN, JSON_LOGIN)
+    }
     assert open_doors == {"login", "admin:login"}
 
 
@@ -628,7 +660,7 @@ def test_every_view_that_changes_data_guards_an_empty_post(world, key, who, expe
 
     check_answer(response, expected, url, f"POST {url} sebagai {who}")
     # Refused, sent to a login page, or shown the form again with its errors: nothing was saved.
-    if expected in (LOGIN, ADMIN_LOGIN, 403, 200):
+    if expected in (LOGIN, ADMIN_LOGIN, JSON_LOGIN, 400, 403, 200):
         assert snapshot() == world["rows"], f"POST {url} sebagai {who} mengubah data"
 
 
