@@ -61,10 +61,11 @@ def sync_batch(*, user, records) -> list[dict]:
         raise ValidationError("Kiriman harus berisi daftar catatan.")
     if len(records) > MAX_BATCH:
         raise ValidationError(f"Paling banyak {MAX_BATCH} catatan sekali kirim.")
-    return [sync_record(user=user, raw=raw).as_dict() for raw in records]
+    known = {}  # the batch's drives, desa, sectors and programmes, each read once
+    return [sync_record(user=user, raw=raw, known=known).as_dict() for raw in records]
 
 
-def sync_record(*, user, raw) -> Answer:
+def sync_record(*, user, raw, known: dict | None = None) -> Answer:
     raw = raw if isinstance(raw, dict) else {}
     label = str(raw.get("uuid", ""))
     try:
@@ -77,7 +78,7 @@ def sync_record(*, user, raw) -> Answer:
             record = _claim(device_uuid=device_uuid, kind=kind, device_time=device_time, user=user)
             if record is None:
                 return _repeat(device_uuid)
-            message = APPLY[kind](record=record, user=user, data=data)
+            message = APPLY[kind](record=record, user=user, data=data, known={} if known is None else known)
             record.save()
     except Refused as refusal:
         return Answer(label, REFUSED, str(refusal), refusal.current)
@@ -155,6 +156,14 @@ def _row(model, value, what: str, queryset=None):
         raise Refused(f"{what} tidak ditemukan.") from None
 
 
+def _reference(known: dict, model, value, what: str, queryset=None):
+    """_row for the rows a batch names again and again (a drive, a desa, a sector): read once a batch."""
+    key = (model, str(value))
+    if key not in known:
+        known[key] = _row(model, value, what, queryset)
+    return known[key]
+
+
 def _day(value, what: str) -> datetime.date:
     day = parse_date(str(value or ""))
     if day is None:
@@ -198,10 +207,10 @@ def _attendees(*, user, data: dict, programme: Programme) -> list[Business]:
     return businesses
 
 
-def apply_session(*, record: OfflineRecord, user, data: dict) -> str:
+def apply_session(*, record: OfflineRecord, user, data: dict, known: dict) -> str:
     if data.get("session"):
         return _attend_known_session(record=record, user=user, data=data)
-    programme = _row(Programme, data.get("programme"), "Program")
+    programme = _reference(known, Programme, data.get("programme"), "Program")
     topics = list(Topic.objects.filter(pk__in=[_whole(pk, "Topik") for pk in data.get("topics") or []]))
     fields = {
         "programme": programme,
@@ -241,7 +250,7 @@ def _attend_known_session(*, record: OfflineRecord, user, data: dict) -> str:
 MONEY_AND_COUNTS = {"turnover": "Omzet", "capital": "Modal usaha", "employees": "Jumlah tenaga kerja"}
 
 
-def apply_assessment(*, record: OfflineRecord, user, data: dict) -> str:
+def apply_assessment(*, record: OfflineRecord, user, data: dict, known: dict) -> str:  # noqa: ARG001
     enrolment = _row(Enrolment, data.get("enrolment"), "Peserta binaan")
     enrolment = Enrolment.objects.select_for_update().select_related("business").get(pk=enrolment.pk)
     check_may_record_for(user, enrolment.pendamping_id)
@@ -275,10 +284,10 @@ def _check_no_newer_assessment(enrolment: Enrolment, known) -> None:
 # --- a walk-in at a drive ---------------------------------------------------------------------------
 
 
-def apply_walk_in(*, record: OfflineRecord, user, data: dict) -> str:
-    event = _row(Event, data.get("event"), "Kegiatan", Event.objects.select_related("programme"))
+def apply_walk_in(*, record: OfflineRecord, user, data: dict, known: dict) -> str:
+    event = _reference(known, Event, data.get("event"), "Kegiatan", Event.objects.select_related("programme"))
     record.event = event
-    desa = _row(Desa, data.get("desa"), "Desa", Desa.objects.select_related("kecamatan"))
+    desa = _reference(known, Desa, data.get("desa"), "Desa", Desa.objects.select_related("kecamatan"))
     kecamatan_id = _whole(data.get("kecamatan"), "Kecamatan")
     if kecamatan_id is not None and kecamatan_id != desa.kecamatan_id:
         raise Refused(f"Desa {desa.name} tidak terletak di kecamatan yang dipilih.")
@@ -291,7 +300,7 @@ def apply_walk_in(*, record: OfflineRecord, user, data: dict) -> str:
         "nib": _text(data, "nib", 13) or None,
         "desa": desa,
         "kecamatan_id": desa.kecamatan_id,
-        "sector": _row(Sector, data.get("sector"), "Sektor"),
+        "sector": _reference(known, Sector, data.get("sector"), "Sektor"),
         "address": _text(data, "address"),
     }
     purpose = _text(data, "purpose", 100)
