@@ -39,10 +39,10 @@
 
   // --- filling the forms from the bundle ---------------------------------------------------------
 
-  function options(select, items, label, blank) {
+  function options(select, items, label, blank, key) {
     select.replaceChildren();
     if (blank !== undefined) select.append(new Option(blank, ""));
-    items.forEach(function (item) { select.append(new Option(label(item), item.id)); });
+    items.forEach(function (item) { select.append(new Option(label(item), key ? key(item) : item.id)); });
   }
   function name(item) { return item.name; }
 
@@ -86,7 +86,9 @@
     checkboxes($("[data-hadir]"), businesses, "attendees", function (b) {
       return b.name + " — " + b.owner_name + " (Desa " + b.desa_name + ")";
     });
-    options($("#nilai-usaha"), businesses, function (b) { return b.name + " — " + b.owner_name; }, "— pilih usaha —");
+    // An assessment belongs to the enrolment, not to the business: the choice is the enrolment.
+    options($("#nilai-usaha"), businesses, function (b) { return b.name + " — " + b.owner_name; }, "— pilih usaha —",
+      function (b) { return b.enrolment; });
     checkboxes($("[data-indikator]"), bundle.indicators, "indicators", name);
     options($("#daftar-kegiatan"), bundle.events, function (e) { return e.name + " (" + tanggal(e.held_on) + ")"; }, "— pilih kegiatan —");
     options($("#daftar-sektor"), bundle.sectors, name, "— pilih sektor —");
@@ -248,6 +250,7 @@
   async function showQueue() {
     var queue = await DB.all("antrean");
     $("#jumlah-antrean").textContent = queue.length + " belum terkirim";
+    $("#jumlah-antrean").className = "badge fs-6 " + (queue.length ? "text-bg-warning" : "text-bg-success");
     var list = $("#daftar-antrean");
     list.replaceChildren();
     queue.sort(function (a, b) { return a.device_time < b.device_time ? -1 : 1; }).forEach(function (record) {
@@ -280,7 +283,7 @@
     sent.sort(function (a, b) { return a.sent_at < b.sent_at ? 1 : -1; }).forEach(function (line) {
       var item = document.createElement("li");
       item.className = "list-group-item";
-      item.textContent = line.label + " — " + STATUS_WORDS[line.status] + ". " + line.message;
+      item.textContent = line.label + " — " + line.message;
       history.append(item);
     });
     $("#riwayat-kirim").hidden = !sent.length;
@@ -308,8 +311,8 @@
 
   async function send() {
     var message = $("#pesan-kirim");
-    message.textContent = "Mengirim…";
-    var result = await self.LuringSend(urls);
+    // Without signal there is nothing to try (the browser knows it is offline); the queue waits.
+    var result = navigator.onLine ? (message.textContent = "Mengirim…", await self.LuringSend(urls)) : { outcome: "luring" };
     if (result.outcome === "masuk") {
       askToLogIn();
       message.textContent = "Belum terkirim: masuk lagi dulu.";

@@ -52,6 +52,8 @@
       } else {
         // Taken by the server: the NIK and the rest leave the device; a line without them stays.
         await scope.LuringDB.remove("antrean", record.uuid);
+        // A repeat keeps the line of its first acceptance, if this device has it.
+        if (answer.status === "sudah_diterima" && (await scope.LuringDB.get("terkirim", record.uuid))) continue;
         await scope.LuringDB.put("terkirim", {
           uuid: record.uuid, label: record.label, status: answer.status,
           message: answer.message, sent_at: new Date().toISOString(),

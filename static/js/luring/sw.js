@@ -63,7 +63,7 @@ self.addEventListener("fetch", function (event) {
 // Background Sync: with the page open it sends (and shows the answers); with none, this worker does.
 self.addEventListener("sync", function (event) {
   if (event.tag !== "kirim-antrean") return;
-  event.waitUntil(self.clients.matchAll({ type: "window" }).then(async function (windows) {
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(async function (windows) {
     if (windows.length) {
       windows.forEach(function (client) { client.postMessage("kirim"); });
       return;
