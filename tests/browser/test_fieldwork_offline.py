@@ -89,6 +89,13 @@ def test_a_pendamping_works_a_day_without_signal_and_nothing_is_lost_or_doubled(
     page.get_by_role("button", name="Siapkan kerja luring").click()
     expect(page.locator("#isi-perangkat")).to_contain_text("Di perangkat ini: 2 usaha dampingan")
     expect(page.locator("#isi-perangkat")).to_contain_text("untuk Bagus")
+    # Chrome finds the manifest (fetched with the login) and can install the app.
+    cdp = context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"].endswith("/manifest.webmanifest") and not manifest["errors"], manifest
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's contexts are incognito windows, where Chrome installs nothing; no other objection.
+    assert [error["errorId"] for error in errors] == ["in-incognito"]
     bundle = page.evaluate("LuringDB.get('bekal', 'bekal')")
     assert bundle["businesses"][0]["owner_nik"] == "3505********0002"  # a pendamping sees it masked
 
@@ -160,7 +167,7 @@ def test_a_pendamping_works_a_day_without_signal_and_nothing_is_lost_or_doubled(
     # Opening the page sends (its kept CSRF token is stale after the new login: it fetches a new one).
     expect(queue_badge(page)).to_have_text("0 belum terkirim")
     expect(page.locator("#pesan-kirim")).to_have_text(
-        "Terkirim: 4 diterima, 1 cocok dengan usaha yang ada (menunggu konfirmasi staf)."
+        "Hasil kiriman: 4 diterima, 1 cocok dengan usaha yang ada (menunggu konfirmasi staf)."
     )
     assert page.evaluate("LuringDB.all('antrean')") == []
 
@@ -190,7 +197,7 @@ def test_a_pendamping_works_a_day_without_signal_and_nothing_is_lost_or_doubled(
     # The same queue sent a second time (a second tab, a lost answer) creates nothing.
     page.evaluate("queue => Promise.all(queue.map(r => LuringDB.put('antrean', r)))", queue)
     page.get_by_role("button", name="Kirim sekarang").click()
-    expect(page.locator("#pesan-kirim")).to_have_text("Terkirim: 5 sudah diterima sebelumnya.")
+    expect(page.locator("#pesan-kirim")).to_have_text("Hasil kiriman: 5 sudah diterima sebelumnya.")
     assert (CoachingSession.objects.count(), Assessment.objects.count(), Business.objects.count()) == counts
     assert OfflineRecord.objects.count() == 5
 
@@ -217,6 +224,7 @@ def test_a_refused_record_stays_on_the_phone_editable_until_it_is_accepted(
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url("**/luring/")
+    expect(page.locator("body[data-app-siap=ya]")).to_be_attached()
     page.get_by_role("button", name="Siapkan kerja luring").click()
     expect(page.locator("#isi-perangkat")).to_contain_text("2 usaha dampingan")
     # Someone records an assessment on the server after the download.

@@ -238,7 +238,7 @@
     form.reset();
     resetDates(form);
     narrowDesa(form);
-    form.hidden = true;
+    openForm("");
     $("#pesan-kirim").textContent = "Tersimpan di perangkat: " + read.label + ".";
     await showQueue();
     askForSync();
@@ -327,7 +327,7 @@
       var parts = Object.keys(result.tally).filter(function (k) { return result.tally[k]; }).map(function (k) {
         return result.tally[k] + " " + STATUS_WORDS[k];
       });
-      message.textContent = "Terkirim: " + parts.join(", ") + ".";
+      message.textContent = "Hasil kiriman: " + parts.join(", ") + ".";
     }
     await showQueue();
   }
