@@ -96,6 +96,7 @@ def test_a_pendamping_works_a_day_without_signal_and_nothing_is_lost_or_doubled(
     errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
     # Playwright's contexts are incognito windows, where Chrome installs nothing; no other objection.
     assert [error["errorId"] for error in errors] == ["in-incognito"]
+    cdp.detach()
     bundle = page.evaluate("LuringDB.get('bekal', 'bekal')")
     assert bundle["businesses"][0]["owner_nik"] == "3505********0002"  # a pendamping sees it masked
 
