@@ -100,7 +100,15 @@ def test_pendamping_are_limited_to_their_own_businesses_and_see_neither_nik_nor_
         "coaching.change_coachingsession",
         "coaching.add_attendance",
         "coaching.add_assessment",
+        # The same, offline (/luring/), and walk-ins at drives; matches go to staf.
+        "fieldwork.add_offlinerecord",
     }
+
+
+def test_only_staf_and_admin_confirm_the_walk_ins_matched_offline():
+    assert "fieldwork.change_offlinerecord" in held(STAF)
+    assert "fieldwork.change_offlinerecord" not in held(PENDAMPING) | held(PIMPINAN)
+    assert "fieldwork.add_offlinerecord" not in held(PIMPINAN)
 
 
 def test_pimpinan_read_everything_and_change_nothing():
