@@ -23,7 +23,7 @@ from coaching.models import CoachingSession, Enrolment, Event, Programme, Topic
 from coaching.permissions import check_may_record_for, records_for_any_business
 from registry import services as registry_services
 from registry.formatting import tanggal
-from registry.models import Business, Desa, Sector
+from registry.models import Business, Desa, Kecamatan, Sector
 from registry.selectors import who_did
 from registry.validators import normalize_phone
 
@@ -74,12 +74,9 @@ def sync_record(*, user, raw, known: dict | None = None) -> Answer:
         return Answer(label, REFUSED, str(refusal))
     data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
     try:
-        with transaction.atomic():
-            record = _claim(device_uuid=device_uuid, kind=kind, device_time=device_time, user=user)
-            if record is None:
-                return _repeat(device_uuid)
-            message = APPLY[kind](record=record, user=user, data=data, known={} if known is None else known)
-            record.save()
+        record, message = _take(device_uuid, kind, device_time, user, data, {} if known is None else known)
+    except Repeat:
+        return _repeat(device_uuid)
     except Refused as refusal:
         return Answer(label, REFUSED, str(refusal), refusal.current)
     except registry_services.StaleEdit as stale:
@@ -98,9 +95,12 @@ def _envelope(raw: dict) -> tuple[uuid.UUID, str, datetime.datetime]:
     except ValueError:
         raise Refused("Catatan tanpa UUID perangkat yang sah.") from None
     kind = raw.get("kind")
-    if kind not in APPLY:
+    if not isinstance(kind, str) or kind not in APPLY:
         raise Refused("Jenis catatan tidak dikenal.")
-    device_time = parse_datetime(str(raw.get("device_time") or ""))
+    try:
+        device_time = parse_datetime(str(raw.get("device_time") or ""))
+    except ValueError:  # well-formed but impossible: 2024-02-31
+        device_time = None
     if device_time is None:
         raise Refused("Waktu perangkat tidak terbaca.")
     if timezone.is_naive(device_time):
@@ -108,19 +108,36 @@ def _envelope(raw: dict) -> tuple[uuid.UUID, str, datetime.datetime]:
     return device_uuid, kind, device_time
 
 
-def _claim(*, device_uuid, kind, device_time, user) -> OfflineRecord | None:
-    """The record's row, inserted under the unique UUID; None when that UUID was taken already.
+class Repeat(Exception):
+    """The record's UUID is taken: it was received before."""
 
-    On PostgreSQL a second insert of the same UUID waits for the first transaction: if it commits,
-    this one fails on the constraint (a repeat); if it rolls back (refused), this one goes on.
+
+def _take(device_uuid, kind, device_time, user, data: dict, known: dict) -> tuple[OfflineRecord, str]:
+    """Write the record in one transaction, its UUID first; (row, message), or Repeat.
+
+    The UUID's row goes in first, under the unique constraint. On PostgreSQL a second insert of the
+    same UUID waits for the first transaction: if that commits, the insert fails on the constraint and
+    the record is a repeat; if it rolls back (refused), this one goes on. A walk-in whose NIK or NIB
+    another phone registered in the same moment fails on that constraint instead: written again, it
+    is then a match. No savepoints: a failed insert undoes the record's whole transaction, and the
+    record is small.
     """
-    try:
-        with transaction.atomic():
-            return OfflineRecord.objects.create(
-                device_uuid=device_uuid, kind=kind, device_time=device_time, sent_by=user
-            )
-    except IntegrityError:
-        return None
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                record = OfflineRecord.objects.create(
+                    device_uuid=device_uuid, kind=kind, device_time=device_time, sent_by=user
+                )
+                message = APPLY[kind](record=record, user=user, data=data, known=known)
+                record.summary = record.summary[:255]
+                record.save()
+                return record, message
+        except IntegrityError:
+            if OfflineRecord.objects.filter(device_uuid=device_uuid).exists():
+                raise Repeat from None
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _repeat(device_uuid) -> Answer:
@@ -151,8 +168,8 @@ def describe(error: ValidationError) -> str:
 def _row(model, value, what: str, queryset=None):
     queryset = model.objects.all() if queryset is None else queryset
     try:
-        return queryset.get(pk=int(value))
-    except (TypeError, ValueError, model.DoesNotExist):
+        return queryset.get(pk=_whole(value, what))
+    except (Refused, model.DoesNotExist):
         raise Refused(f"{what} tidak ditemukan.") from None
 
 
@@ -165,23 +182,36 @@ def _reference(known: dict, model, value, what: str, queryset=None):
 
 
 def _day(value, what: str) -> datetime.date:
-    day = parse_date(str(value or ""))
+    try:
+        day = parse_date(str(value or ""))
+    except ValueError:  # well-formed but impossible: 2024-02-31
+        day = None
     if day is None:
         raise Refused(f"Tanggal {what} tidak terbaca.")
     return day
 
 
+BIGGEST = 2**63 - 1  # a database's bigint: beyond it a query fails instead of finding nothing
+
+
 def _whole(value, what: str, *, default=None) -> int | None:
-    if value in (None, ""):
+    if value is None or value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise Refused(f"{what} harus bilangan bulat.") from None
+    if isinstance(value, bool | float) or abs(number) > BIGGEST:
+        raise Refused(f"{what} harus bilangan bulat.")
+    return number
 
 
 def _text(data: dict, name: str, limit: int = 255) -> str:
-    return str(data.get(name) or "").strip()[:limit]
+    value = data.get(name)
+    text = "" if value is None else str(value).strip()
+    if "\x00" in text:  # as the online forms refuse it (and PostgreSQL cannot store it)
+        raise Refused("Isian tidak boleh berisi karakter NUL.")
+    return text[:limit]
 
 
 # --- a coaching session and its attendance -----------------------------------------------------------
@@ -191,8 +221,9 @@ def _attendees(*, user, data: dict, programme: Programme) -> list[Business]:
     ids = data.get("attendees") or []
     if not isinstance(ids, list):
         raise Refused("Daftar hadir tidak terbaca.")
-    businesses = list(Business.objects.filter(pk__in=[_whole(pk, "Usaha") for pk in ids]))
-    if len(businesses) != len(set(ids)):
+    wanted = {_whole(pk, "Usaha") for pk in ids}
+    businesses = list(Business.objects.filter(pk__in=wanted))
+    if len(businesses) != len(wanted):
         raise Refused("Ada usaha di daftar hadir yang tidak ditemukan.")
     if not records_for_any_business(user):
         # A pendamping sends attendance only for the businesses assigned to them.
@@ -211,20 +242,21 @@ def apply_session(*, record: OfflineRecord, user, data: dict, known: dict) -> st
     if data.get("session"):
         return _attend_known_session(record=record, user=user, data=data)
     programme = _reference(known, Programme, data.get("programme"), "Program")
-    topics = list(Topic.objects.filter(pk__in=[_whole(pk, "Topik") for pk in data.get("topics") or []]))
+    topic_ids = data.get("topics") or []
+    if not isinstance(topic_ids, list):
+        raise Refused("Topik tidak terbaca.")
+    topics = list(Topic.objects.filter(pk__in=[_whole(pk, "Topik") for pk in topic_ids]))
     fields = {
         "programme": programme,
         "held_on": _day(data.get("held_on"), "sesi"),
         "duration_minutes": _whole(data.get("duration_minutes"), "Lama sesi", default=120),
         "kind": _text(data, "kind", 10),
-        "kecamatan_id": _whole(data.get("kecamatan"), "Kecamatan"),
-        "desa_id": _whole(data.get("desa"), "Desa"),
+        "kecamatan": _reference(known, Kecamatan, data.get("kecamatan"), "Kecamatan"),
+        "desa": _reference(known, Desa, data.get("desa"), "Desa") if data.get("desa") else None,
         "venue": _text(data, "venue", 200),
         "speaker": _text(data, "speaker", 200),
         "notes": _text(data, "notes", 5000),
     }
-    if fields["kecamatan_id"] is None:
-        raise Refused("Pilih kecamatan sesi.")
     attendees = _attendees(user=user, data=data, programme=programme)
     session = coaching_services.session_record(user=user, fields=fields, topics=topics, attendees=attendees)
     record.session = session
@@ -307,18 +339,15 @@ def apply_walk_in(*, record: OfflineRecord, user, data: dict, known: dict) -> st
     record.summary = f"{fields['name']} — {event.name}"
     existing = _known_business(fields["owner_nik"], fields["nib"])
     if existing is None:
-        try:
-            with transaction.atomic():
-                business = registry_services.business_create(
-                    user=user, fields=fields, change_reason=f"Didaftarkan luring di {event.name}"
-                )
-        except IntegrityError:
-            # Another phone registered the same NIK or NIB a moment ago: it is now a match.
-            existing = _known_business(fields["owner_nik"], fields["nib"])
-            if existing is None:
-                raise
+        # Another phone registering the same NIK or NIB at this moment makes this fail on the unique
+        # constraint: _take then writes the record again, and it is a match.
+        business = registry_services.business_create(
+            user=user, fields=fields, change_reason=f"Didaftarkan luring di {event.name}"
+        )
     if existing is not None:
-        return _match(record=record, business=existing, data={**data, "purpose": purpose})
+        # What staf compare with the business it matched: the fields as read, nothing else sent.
+        typed = {name: fields[name] for name in ("name", "owner_name", "owner_nik", "phone", "nib")}
+        return _match(record=record, business=existing, data={**typed, "purpose": purpose, "desa": desa.name})
     coaching_services.event_add_participants(event=event, businesses=[business], user=user)
     record.business = business
     return f"{business.name} terdaftar di registri dan hadir di {event.name}."
@@ -358,7 +387,11 @@ def offline_record_review(*, record: OfflineRecord, user, same_business: bool) -
     """Staf say whether a matched walk-in is the business it matched; if so, it attended the drive."""
     if not user.has_perm("fieldwork.change_offlinerecord"):
         raise PermissionDenied
-    record = OfflineRecord.objects.select_for_update().select_related("event", "business").get(pk=record.pk)
+    record = (
+        OfflineRecord.objects.select_for_update(of=("self",))
+        .select_related("event", "business")
+        .get(pk=record.pk)
+    )
     if record.status != OfflineRecord.Status.MATCHED:
         raise ValidationError("Catatan ini sudah ditinjau.")
     if same_business:
