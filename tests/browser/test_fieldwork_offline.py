@@ -10,11 +10,19 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from coaching import services
 from coaching.models import Assessment, Attendance, CoachingSession, EventParticipant, Topic
 from fieldwork.models import OfflineRecord
 from registry.models import Business
-from tests.factories import BusinessFactory, EnrolmentFactory, EventFactory, ProgrammeFactory
+from tests.factories import (
+    BusinessFactory,
+    CoachingSessionFactory,
+    EnrolmentFactory,
+    EventFactory,
+    ProgrammeFactory,
+)
 
+from .axe import BLOCKING, violations
 from .conftest import DESKTOP, PASSWORD, PHONE
 
 KNOWN_NIK = "3505034105900001"
@@ -252,6 +260,9 @@ def test_a_refused_record_stays_on_the_phone_editable_until_it_is_accepted(
 
     refused.get_by_role("button", name="Ubah").click()
     expect(form.get_by_label("Omzet per tahun (Rp)")).to_have_value("150000000")
+    # The page with a refused record open for correction passes axe's WCAG 2.1 A/AA rules.
+    blocking = [v for v in violations(page) if v["impact"] in BLOCKING]
+    assert not blocking, blocking
     form.get_by_role("button", name="Simpan di perangkat").click()
 
     expect(queue_badge(page)).to_have_text("0 belum terkirim")
@@ -260,3 +271,52 @@ def test_a_refused_record_stays_on_the_phone_editable_until_it_is_accepted(
         == 1
     )
     assert Topic.objects.exists()
+
+
+def test_attendance_on_a_downloaded_session_edited_since_is_refused_with_who_edited_it(
+    new_context, pendamping, staf, field
+):
+    today = timezone.localdate()
+    keripik, sambal = (enrolment.business for enrolment in field["own"])
+    session = CoachingSessionFactory(
+        programme=field["programme"],
+        held_on=today - datetime.timedelta(days=2),
+        pendamping=pendamping,
+        recorded_by=pendamping,
+        venue="Balai Desa Karanggayam",
+        topics=[Topic.objects.get(slug="digital")],
+    )
+    Attendance.objects.create(session=session, business=keripik, recorded_by=pendamping)
+    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto("/masuk/?next=/luring/")
+    page.get_by_label("Nama pengguna").fill(pendamping.username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url("**/luring/")
+    page.get_by_role("button", name="Siapkan kerja luring").click()
+    expect(page.locator("#isi-perangkat")).to_contain_text("1 sesi terakhir")
+
+    context.set_offline(True)
+    page.get_by_role("button", name="Sesi & kehadiran").click()
+    form = page.locator("#form-sesi")
+    form.get_by_label("Sesi", exact=True).select_option(label=str(session))
+    expect(form.get_by_label("Keripik Tempe Bu Sri", exact=False)).to_be_disabled()  # present already
+    form.get_by_label("Sambal Pecel Mbak Ani", exact=False).check()
+    form.get_by_role("button", name="Simpan di perangkat").click()
+    expect(queue_badge(page)).to_have_text("1 belum terkirim")
+    # Meanwhile, at the office, staf correct the session's venue.
+    services.session_update(
+        session=session, user=staf, fields={"venue": "Pondok Karanggayam"}, topics=list(session.topics.all())
+    )
+
+    context.set_offline(False)
+    refused = page.locator("#daftar-antrean li")
+    expect(refused).to_contain_text("Sesi ini sudah diubah oleh Siti")
+    assert not Attendance.objects.filter(session=session, business=sambal).exists()
+
+    refused.get_by_role("button", name="Ubah").click()
+    form.get_by_role("button", name="Simpan di perangkat").click()
+    expect(queue_badge(page)).to_have_text("0 belum terkirim")
+    assert Attendance.objects.filter(session=session, business=sambal, recorded_by=pendamping).exists()
+    assert Attendance.objects.filter(session=session).count() == 2

@@ -144,7 +144,8 @@
     return input ? String(input.value).trim() : "";
   }
   function ticked(form, field) {
-    return $all("input[name=" + field + "]:checked", form).map(function (input) { return Number(input.value); });
+    // Disabled boxes are what the server has already (attendees of a downloaded session).
+    return $all("input[name=" + field + "]:checked:not(:disabled)", form).map(function (input) { return Number(input.value); });
   }
 
   function readSession(form, errors) {
@@ -238,6 +239,7 @@
     form.reset();
     resetDates(form);
     narrowDesa(form);
+    if (form.id === "form-sesi") toggleKnownSession(form);
     openForm("");
     $("#pesan-kirim").textContent = "Tersimpan di perangkat: " + read.label + ".";
     await showQueue();
