@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from coaching import selectors as coaching_selectors
 from coaching import services as coaching_services
 from coaching.indicators import INDICATORS
 from coaching.models import CoachingSession, Enrolment, Event, Programme, Topic
@@ -80,13 +81,24 @@ def sync_record(*, user, raw, known: dict | None = None) -> Answer:
     except Refused as refusal:
         return Answer(label, REFUSED, str(refusal), refusal.current)
     except registry_services.StaleEdit as stale:
-        return Answer(label, REFUSED, str(stale), {"version": stale.current_version})
+        return Answer(label, REFUSED, _what_changed(stale, data), {"version": stale.current_version})
     except ValidationError as error:
         return Answer(label, REFUSED, describe(error))
     except PermissionDenied:
         return Answer(label, REFUSED, "Anda tidak berhak mencatat ini.")
     status = MATCHED if record.status == OfflineRecord.Status.MATCHED else ACCEPTED
     return Answer(label, status, message)
+
+
+def _what_changed(stale: registry_services.StaleEdit, data: dict) -> str:
+    """The refusal of a stale session, with what was changed since the download (old → new)."""
+    session = CoachingSession.objects.filter(pk=_whole(data.get("session"), "Sesi")).first()
+    entries = coaching_selectors.session_changes_since(session, stale.loaded_version) if session else []
+    changes = [f"{c.label}: {c.old} → {c.new}" for entry in entries for c in entry.changes]
+    told = str(stale).replace(" Periksa perubahan mereka di bawah, lalu simpan lagi.", "")
+    if changes:
+        told += " Yang berubah: " + "; ".join(changes) + "."
+    return told + " Periksa, lalu simpan dan kirim lagi."
 
 
 def _envelope(raw: dict) -> tuple[uuid.UUID, str, datetime.datetime]:

@@ -129,6 +129,7 @@ def test_attendance_on_a_session_changed_on_the_server_since_the_download_is_ref
 
     assert answer["status"] == "ditolak"
     assert "Sesi ini sudah diubah oleh Siti" in answer["message"]
+    assert "Yang berubah: tempat: — → Pendopo kecamatan." in answer["message"]
     assert answer["current"] == {"version": downloaded + 1}
     assert not Attendance.objects.filter(session=session, business=field.own[1].business).exists()
     record["data"]["version"] = downloaded + 1
