@@ -36,11 +36,12 @@ class OfflineRecord(models.Model):
     summary = models.CharField("ringkasan", max_length=255, blank=True)
     # What the device sent, kept only while staf must look at it (a matched walk-in); emptied after.
     payload = models.JSONField("isian perangkat", default=dict, blank=True)
+    # Kept as a trace, never in the way: deleting a business or a drive leaves the record without it.
     business = models.ForeignKey(
-        Business, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="usaha"
+        Business, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="usaha"
     )
     event = models.ForeignKey(
-        Event, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="kegiatan"
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="kegiatan"
     )
     session = models.ForeignKey(
         CoachingSession,

@@ -406,6 +406,8 @@ def offline_record_review(*, record: OfflineRecord, user, same_business: bool) -
     )
     if record.status != OfflineRecord.Status.MATCHED:
         raise ValidationError("Catatan ini sudah ditinjau.")
+    if same_business and (record.event is None or record.business is None):
+        raise ValidationError("Usaha atau kegiatan catatan ini sudah dihapus; daftarkan secara manual.")
     if same_business:
         coaching_services.event_add_participants(event=record.event, businesses=[record.business], user=user)
         record.status = OfflineRecord.Status.CONFIRMED

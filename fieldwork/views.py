@@ -9,7 +9,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -117,8 +117,6 @@ def review(request, pk):
         services.offline_record_review(record=record, user=request.user, same_business=answer == "ya")
     except ValidationError as error:
         messages.error(request, services.describe(error))
-    except PermissionDenied:
-        raise
     else:
         if answer == "ya":
             messages.success(request, f"{record.business} dikonfirmasi hadir di {record.event}.")
