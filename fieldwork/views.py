@@ -125,6 +125,7 @@ def review(request, pk):
     return redirect("fieldwork:review_list")
 
 
+@permission_required(WORK_OFFLINE, raise_exception=True)
 @require_GET
 def manifest(request):
     data = {
@@ -153,6 +154,7 @@ def manifest(request):
     )
 
 
+@permission_required(WORK_OFFLINE, raise_exception=True)
 @require_GET
 def service_worker(request):
     """static/js/luring/sw.js, told which files make the app shell; a new static file is a new worker."""

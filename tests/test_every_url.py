@@ -198,8 +198,8 @@ PAGES = [
     ("coaching:realisation",            "programme",      LOGIN, 200, 200, 403, 200),
     ("coaching:quarterly_report",       "programme",      LOGIN, 200, 200, 403, 200),
     # field work without signal: pendamping and staf work offline; staf confirm the matched walk-ins
-    ("manifest",                        None,             LOGIN, 200, 200, 200, 200),
-    ("service_worker",                  None,             LOGIN, 200, 200, 200, 200),
+    ("manifest",                        None,             LOGIN, 200, 200, 200, 403),
+    ("service_worker",                  None,             LOGIN, 200, 200, 200, 403),
     ("fieldwork:home",                  None,             LOGIN, 200, 200, 200, 403),
     ("fieldwork:bundle",                None,             JSON_LOGIN, 200, 200, 200, 403),
     ("fieldwork:status",                None,             JSON_LOGIN, 200, 200, 200, 403),

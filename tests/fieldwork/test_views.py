@@ -124,3 +124,10 @@ def test_the_status_endpoint_gives_the_csrf_token_and_anonymous_a_json_401(clien
     response = Client().get(reverse("fieldwork:status"))
     assert response.status_code == 401
     assert "Masuk lagi" in response.json()["message"]
+
+
+def test_pimpinan_get_neither_the_offline_page_nor_its_worker(client_for):
+    client = client_for("pimpinan")
+
+    for url in (reverse("fieldwork:home"), "/sw.js", "/manifest.webmanifest"):
+        assert client.get(url).status_code == 403, url
