@@ -156,10 +156,10 @@ def _short_money(value: float) -> str:
 
 
 def bar_chart(labels: list[str], plan: list[int], actual: list[int], *, title: str, width=330, height=150):
-    """Plan (hatched, outlined) beside what was spent (solid black) per label, each bar's amount on it."""
+    """Plan (hatched) beside what was spent (solid black; None: not yet), each amount written on the bar."""
     left, top, bottom = 44, 10, 28
     plot_width, plot_height = width - left - 4, height - top - bottom
-    maximum = nice_maximum(max([*plan, *actual, 0]))
+    maximum = nice_maximum(max([*plan, *(value or 0 for value in actual), 0]))
     svg = _svg(width, height, title)
     hatch = _hatch(svg, "batang")
     _axis(svg, left=left, top=top, width=plot_width, height=plot_height, maximum=maximum, ticks=4,
@@ -169,6 +169,8 @@ def bar_chart(labels: list[str], plan: list[int], actual: list[int], *, title: s
     for index, label in enumerate(labels):
         x = left + index * group + group * 0.14
         for offset, value, fill in ((0, plan[index], hatch), (bar + 2, actual[index], INK)):
+            if value is None:  # a quarter still to come has a plan but nothing spent yet
+                continue
             bar_height = plot_height * value / maximum
             y = top + plot_height - bar_height
             ET.SubElement(svg, "rect", x=_n(x + offset), y=_n(y), width=_n(bar), height=_n(bar_height),

@@ -102,11 +102,10 @@ class BriefFigures:
 
 
 def brief_figures(programme: Programme, quarter: int, *, today: datetime.date | None = None) -> BriefFigures:
-    """Everything on the brief for a programme and quarter, up to the quarter's end; 11 queries.
+    """Everything on the brief for a programme and quarter, up to the quarter's end; 10 queries.
 
     realisation (5), coverage to the quarter's end (1), naik kelas by month (1), certificates issued
-    (1), the registry at the quarter's end (1) and since the year began (1), the programme's
-    kecamatan are the 22 coverage already read.
+    (1), and the registry at the quarter's end with what came in the quarter (1) and in the year (1).
     """
     today = today or timezone.localdate()
     starts_on, ends_on = quarter_bounds(programme.year, quarter)

@@ -1,6 +1,7 @@
 """The brief as a one-page A4 PDF: a template, server-drawn SVG charts and map, printed by WeasyPrint."""
 
 import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -37,7 +38,7 @@ def _charts(figures: BriefFigures) -> dict:
         "spending": charts.bar_chart(
             [QUARTER_NAMES[q].replace("Triwulan", "TW") for q in QUARTERS],
             [row.plan for row in realisation.quarters],
-            [row.spent if row.quarter <= figures.quarter else 0 for row in realisation.quarters],
+            [row.spent if row.quarter <= figures.quarter else None for row in realisation.quarters],
             title="Belanja per triwulan: rencana dan realisasi",
         ),
         "pace": charts.meters(
@@ -59,7 +60,34 @@ def _map(figures: BriefFigures):
     )
 
 
+@dataclass(frozen=True)
+class MapLabel:
+    """A kecamatan's name and sessions on the map, on a white box about as wide as the name."""
+
+    name: str
+    value: int
+    x: float
+    y: float
+
+    @property
+    def box_width(self) -> float:
+        return round(len(self.name) * 8.6 + 8, 1)  # DejaVu Sans at 15 units: about 8,6 units a letter
+
+    @property
+    def box_x(self) -> float:
+        return round(self.x - self.box_width / 2, 1)
+
+    @property
+    def box_y(self) -> float:
+        return round(self.y - 14, 1)
+
+
+def _map_labels(kecamatan_map) -> list[MapLabel]:
+    return [MapLabel(shape.name, shape.value, shape.label_x, shape.label_y) for shape in kecamatan_map.shapes]
+
+
 def brief_html(figures: BriefFigures) -> str:
+    shaded = _map(figures)
     return render_to_string(
         "coaching/brief.html",
         {
@@ -67,7 +95,8 @@ def brief_html(figures: BriefFigures) -> str:
             "programme": figures.programme,
             "r": figures.realisation,
             "charts": _charts(figures),
-            "map": _map(figures),
+            "map": shaded,
+            "map_labels": _map_labels(shaded),
             "realisation_path": reverse("coaching:realisation", args=[figures.programme.pk]),
         },
     )

@@ -278,8 +278,9 @@ def test_line_chart_leaves_months_to_come_empty_and_escapes_its_labels():
 
 
 def test_bar_chart_hatches_the_plan_and_writes_each_amount():
-    svg = charts.bar_chart(["TW I", "TW II"], [300_000_000, 0], [146_000_000, 0], title="Belanja")
+    svg = charts.bar_chart(["TW I", "TW II"], [300_000_000, 80_000_000], [146_000_000, None], title="Belanja")
     assert svg.count('fill="url(#arsir-batang)"') == 3  # two plan bars and the legend's swatch
+    assert svg.count('fill="#000" stroke="#000"') == 1  # spent: only the quarter that has been
     assert ">300 jt<" in svg and ">146 jt<" in svg and ">Rp 500 jt<" in svg  # the axis top: 5 × 10⁸
 
 
