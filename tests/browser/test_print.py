@@ -32,6 +32,12 @@ MM = 96 / 25.4  # CSS pixels per millimetre
 CONTENT_WIDTH, CONTENT_HEIGHT = (210 - 2 * 12) * MM, (297 - 14 - 15) * MM
 BOXES = ".card, figure, .chart-box, .kecamatan-map, tbody tr, tfoot tr, .print-header"
 
+# Every chart drawn at the size of its box on paper (static/js/charts.js redraws them for print).
+CHARTS_FIT_THEIR_BOXES = """() => [...document.querySelectorAll("canvas[data-chart]")].every((canvas) => {
+  const box = canvas.parentElement.getBoundingClientRect(), drawn = canvas.getBoundingClientRect();
+  return Math.abs(box.width - drawn.width) < 2 && Math.abs(box.height - drawn.height) < 2;
+})"""
+
 # Lays the printed page out in columns of one page each; returns how many and every box that was cut.
 PAGINATE = """([width, height, selector]) => {
   const body = document.body;
@@ -115,6 +121,10 @@ def test_the_head_s_pages_print_on_a4_whole_with_a_header_and_page_numbers(page,
         expect(header).to_contain_text("Dinas Koperasi dan Usaha Kecil Menengah Kabupaten Blitar")
         line = f"Program: {shown_programme.name} · {QUARTER_NAMES[quarter]} {shown_programme.year}"
         expect(header.locator(".print-context")).to_have_text(f"{line} · dicetak {tanggal(today)}")
+        if name == "beranda":
+            assert page.locator("canvas[data-chart]").count() == 4
+            assert page.locator(".chart-box").first.bounding_box()["height"] == pytest.approx(190, abs=1)
+        page.wait_for_function(CHARTS_FIT_THEIR_BOXES, timeout=5000)
 
         texts = pdf_pages(page.pdf(format="A4"), name)
         assert line in texts[0] and f"dicetak {tanggal(today)}" in texts[0], name
