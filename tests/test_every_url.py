@@ -197,6 +197,7 @@ PAGES = [
     ("coaching:expenditure_delete",     "expenditure",    LOGIN, 200, 403, 403, 403),
     ("coaching:realisation",            "programme",      LOGIN, 200, 200, 403, 200),
     ("coaching:quarterly_report",       "programme",      LOGIN, 200, 200, 403, 200),
+    ("coaching:quarterly_brief",        "programme",      LOGIN, 200, 200, 403, 200),
     # field work without signal: pendamping and staf work offline; staf confirm the matched walk-ins
     ("manifest",                        None,             LOGIN, 200, 200, 200, 403),
     ("service_worker",                  None,             LOGIN, 200, 200, 200, 403),
@@ -225,6 +226,7 @@ DOWNLOADS = {
     "coaching:session_export",
     "coaching:expenditure_export",
     "coaching:quarterly_report",
+    "coaching:quarterly_brief",
     "coaching:enrolment_evidence",
 }
 
