@@ -82,7 +82,7 @@ def tanggal_hari_ini() -> str:
 
 
 def test_a_pendamping_works_a_day_without_signal_and_nothing_is_lost_or_doubled(
-    new_context, pendamping, field, live_server, screenshot
+    new_context, pendamping, staf, field, screenshot
 ):
     context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
@@ -221,6 +221,25 @@ def test_a_pendamping_works_a_day_without_signal_and_nothing_is_lost_or_doubled(
     names = page.evaluate("indexedDB.databases().then(list => list.map(db => db.name))")
     assert "umkm-luring" not in names
     assert page.evaluate("caches.keys()") == []
+
+    # At the office, staf confirm the walk-in matched to the business already in the registry.
+    office = new_context(viewport=DESKTOP).new_page()
+    office.goto("/masuk/?next=/luring/tinjau/")
+    office.get_by_label("Nama pengguna").fill(staf.username)
+    office.get_by_label("Kata sandi").fill(PASSWORD)
+    office.get_by_role("button", name="Masuk").click()
+    office.wait_for_url("**/luring/tinjau/")
+    row = office.get_by_role("row").filter(has_text="Warung Siti Baru")
+    expect(row).to_contain_text(f"NIK {KNOWN_NIK}")
+    expect(row).to_contain_text("Warung Bu Siti")
+    screenshot(office, "luring-tinjau-1280")
+    office.set_viewport_size(PHONE)
+    screenshot(office, "luring-tinjau-375")
+    row.get_by_role("button", name="Usaha yang sama").click()
+    expect(office.get_by_role("alert")).to_contain_text("Warung Bu Siti dikonfirmasi hadir di Fasilitasi NIB")
+    expect(office.get_by_text("Tidak ada pendaftaran luring yang menunggu pemeriksaan.")).to_be_visible()
+    known = Business.objects.get(owner_nik=KNOWN_NIK)
+    assert EventParticipant.objects.filter(event=field["drive"], business=known).exists()
 
 
 def test_a_refused_record_stays_on_the_phone_editable_until_it_is_accepted(
