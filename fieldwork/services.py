@@ -351,11 +351,15 @@ def apply_walk_in(*, record: OfflineRecord, user, data: dict, known: dict) -> st
     record.summary = f"{fields['name']} — {event.name}"
     existing = _known_business(fields["owner_nik"], fields["nib"])
     if existing is None:
-        # Another phone registering the same NIK or NIB at this moment makes this fail on the unique
-        # constraint: _take then writes the record again, and it is a match.
-        business = registry_services.business_create(
-            user=user, fields=fields, change_reason=f"Didaftarkan luring di {event.name}"
-        )
+        # Another phone registering the same NIK or NIB at this moment makes this fail: on the unique
+        # check if that phone's record is committed by then (a match, below), or else on the unique
+        # constraint (_take then writes the record again, and it is a match).
+        try:
+            business = registry_services.business_create(
+                user=user, fields=fields, change_reason=f"Didaftarkan luring di {event.name}"
+            )
+        except ValidationError as error:
+            existing = _registered_meanwhile(error, fields)
     if existing is not None:
         # What staf compare with the business it matched: the fields as read, nothing else sent.
         typed = {name: fields[name] for name in ("name", "owner_name", "owner_nik", "phone", "nib")}
@@ -363,6 +367,15 @@ def apply_walk_in(*, record: OfflineRecord, user, data: dict, known: dict) -> st
     coaching_services.event_add_participants(event=event, businesses=[business], user=user)
     record.business = business
     return f"{business.name} terdaftar di registri dan hadir di {event.name}."
+
+
+def _registered_meanwhile(error: ValidationError, fields: dict) -> Business:
+    """The business another phone registered with this NIK or NIB since the look-up; else the error."""
+    codes = {e.code for name in ("owner_nik", "nib") for e in getattr(error, "error_dict", {}).get(name, [])}
+    existing = _known_business(fields["owner_nik"], fields["nib"]) if "unique" in codes else None
+    if existing is None:
+        raise error
+    return existing
 
 
 def _known_business(nik: str | None, nib: str | None) -> Business | None:

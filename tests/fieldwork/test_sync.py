@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import Assessment, Attendance, CoachingSession, EventParticipant
+from fieldwork import services as fieldwork_services
 from fieldwork.models import OfflineRecord
 from registry.models import Business, Desa, Sector
 from registry.services import business_update
@@ -337,3 +338,22 @@ def test_an_unreadable_batch_is_refused_whole(client_for):
 def test_walk_ins_need_the_fieldwork_right_which_the_role_table_gives_pendamping_and_staf():
     holders = {g.name for g in Group.objects.filter(permissions__codename="add_offlinerecord")}
     assert holders == {"admin", "staf", "pendamping"}
+
+
+def test_a_walk_in_registered_by_another_phone_just_after_the_look_up_is_a_match(
+    field, client_for, makanan, monkeypatch
+):
+    """Another phone's record committed between this one's look-up and its save: a match, not a refusal."""
+    known = field.own[0].business
+    look_ups = iter([None])
+    real = fieldwork_services._known_business
+    monkeypatch.setattr(
+        fieldwork_services, "_known_business", lambda nik, nib: next(look_ups, real(nik, nib))
+    )
+    record = walk_in(uuid.uuid4(), field.drive, 11, sector=makanan, owner_nik=known.owner_nik)
+
+    answer = send(client_for("pendamping"), record)[record["uuid"]]
+
+    assert answer["status"] == "cocok", answer
+    assert OfflineRecord.objects.get().business == known
+    assert Business.objects.filter(owner_nik=known.owner_nik).count() == 1
