@@ -33,6 +33,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
 from coaching.models import Assessment, Attendance, Topic
+from privacy.access import Kind, record
 from registry.models import Desa, ExportJob, KbliCode, Kecamatan, RegistryImport, Sector
 from tests.factories import UserFactory
 from tests.world import build_world, kept_for_module
@@ -153,7 +154,8 @@ PAGES = [
     ("coaching:assessment_create",      "enrolment",      LOGIN, 200, 200, 200, 403),
     ("coaching:enrolment_verify",       "enrolment",      LOGIN, 405, 405, 405, 405),
     ("coaching:enrolment_unverify",     "enrolment",      LOGIN, 405, 405, 405, 405),
-    ("coaching:enrolment_evidence",     "enrolment",      LOGIN, 200, 200, 200, 200),
+    # evidence may hold personal data: staf, admin and the enrolment's own pendamping only
+    ("coaching:enrolment_evidence",     "enrolment",      LOGIN, 200, 200, 200, 403),
     ("coaching:enrolment_membership",   "enrolment",      LOGIN, 405, 405, 405, 405),
     # coaching: sessions
     ("coaching:session_list",           None,             LOGIN, 200, 200, 200, 200),
@@ -338,6 +340,12 @@ ADMIN_MODELS = {
     "axes_accessattempt": axes_log("axes_accessattempt", "access_attempt"),
     "axes_accesslog": axes_log("axes_accesslog", "access_log"),
     "axes_accessfailurelog": axes_log("axes_accessfailurelog", "access_failure_log"),
+    # The personal-data access log: append-only, so no add, no change, no delete (privacy/admin.py).
+    "privacy_accesslogentry": AdminModel(
+        "access_log_entry",
+        get={"add": 403, "delete": 403},
+        post={"add": 403, "change": 403, "delete": 403},
+    ),
     # Made by `manage.py create_api_token` (no add); every field read-only, revoked by an action.
     "api_apitoken": AdminModel(
         "api_token", get={"add": 403}, post={"add": 403, "change": to("admin:api_apitoken_changelist")}
@@ -441,6 +449,7 @@ def build_door_world() -> dict:
         }
     return {
         **axes_logs,
+        "access_log_entry": record(users["staf"], Kind.NIK_PAGE, business_ids=[enrolment.business_id]),
         "users": users,
         "user": users["staf"],
         "group": Group.objects.get(name="staf"),

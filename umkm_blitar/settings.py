@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "registry",
     "coaching",
+    "privacy",
     "umkm_blitar",
     "umkm_blitar.api",
     "demo",
@@ -64,7 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "umkm_blitar.security.StaticFilesMiddleware",  # WhiteNoise, the manifest left out
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     # Every page needs a login unless a view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "privacy.middleware.PersonalDataMiddleware",
     "umkm_blitar.security.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -211,9 +213,16 @@ CONTENT_SECURITY_POLICY = {
 # Failed logins (django-axes): the fifth wrong password for one account from one address locks that
 # pair for half an hour; a successful login clears the count. Behind the proxy the address is the
 # client's, read from X-Forwarded-For only when the request comes from a trusted proxy.
+# Two more rules (umkm_blitar/auth.py): one account tried from many addresses, and one address trying
+# many accounts. The office sits behind one NAT address, so its limit leaves room for a whole office
+# mistyping in half an hour (about 40 people, a few slips each) while stopping a password sprayed over
+# the accounts.
 AXES_FAILURE_LIMIT = int(env("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(env("DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(env("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]  # the pair first (auth.py)
+AXES_HANDLER = "umkm_blitar.auth.LoginLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "umkm_blitar.security.client_ip"

@@ -5,9 +5,11 @@ from django.urls import include, path
 import registry.urls
 
 from . import views
+from .auth import AdminLoginForm, LoginForm
 
 admin.site.site_header = "UMKM Blitar — Administrasi"
 admin.site.site_title = "UMKM Blitar"
+admin.site.login_form = AdminLoginForm
 
 # The business page shows registry and coaching data together, so its view lives here, on top of
 # both apps, while keeping its place and name in the registry's URLs.
@@ -20,7 +22,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("cakupan/", views.coverage, name="coverage"),
     path("kecamatan/<int:pk>/", views.kecamatan_detail, name="kecamatan_detail"),
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("masuk/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -264,6 +264,13 @@ FORM_CASES = [
         saves=False,  # a login writes a session, not an app row
     ),
     FormCase(
+        "admin_login",
+        None,
+        url("admin:login"),
+        valid=lambda world: {"username": "admin-uji", "password": "kata-sandi-uji"},
+        saves=False,
+    ),
+    FormCase(
         "password_change",
         "staf",
         url("password_change"),

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from coaching import selectors as coaching
 from coaching.models import Programme
 from coaching.periods import parse_quarter
+from privacy import access
 from registry.filters import BusinessFilter
 from registry.pagination import RegistryPaginator
 from registry.permissions import may_see_nik
@@ -125,6 +126,7 @@ class BusinessReader:
             rows = response.data.get("results", [response.data])
             shown = [row["id"] for row in rows if row["owner_nik"]]
             if shown:
+                access.note(request, access.Kind.NIK_API, business_ids=shown)
                 nik_log.info(
                     "NIK utuh lewat API: token %s (%s), usaha %s", request.auth, request.auth.role, shown
                 )

@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from registry.downloads import csv_response, xlsx_response
+from registry.models import Business
+from registry.validators import NIK_RE
+
+from .exports import AccessLogExporter
+from .models import AccessLogEntry
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    """Read-only: entries are searched (by NIK, user, page), filtered by kind and date, and exported."""
+
+    list_display = ["at", "username", "address", "kind", "path", "rows"]
+    list_filter = ["kind", "at"]
+    date_hierarchy = "at"
+    search_fields = ["username", "path", "filter", "note"]
+    search_help_text = "Cari NIK pemilik (16 angka), nama pengguna, halaman atau keterangan."
+    list_select_related = ["user"]
+    actions = ["export_csv", "export_xlsx"]
+
+    def has_add_permission(self, request):  # noqa: ARG002 (ModelAdmin's signature)
+        return False
+
+    def has_change_permission(self, request, obj=None):  # noqa: ARG002
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # noqa: ARG002
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        """A NIK finds the entries about its businesses (the log names businesses, never NIKs)."""
+        term = search_term.strip()
+        if term.isascii() and NIK_RE.fullmatch(term):
+            ids = Business.objects.filter(owner_nik=term).values_list("pk", flat=True)
+            return queryset.about_businesses(list(ids)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.action(description="Unduh yang dipilih sebagai .csv")
+    def export_csv(self, request, queryset):
+        return csv_response(AccessLogExporter(queryset.order_by("at", "pk"), user=request.user))
+
+    @admin.action(description="Unduh yang dipilih sebagai .xlsx")
+    def export_xlsx(self, request, queryset):
+        return xlsx_response(AccessLogExporter(queryset.order_by("at", "pk"), user=request.user))
