@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from umkm_blitar.security import client_ip
 
@@ -73,3 +74,16 @@ def record(user, kind, **details) -> AccessLogEntry:
     log_entry = entry(user, kind=kind, **details)
     log_entry.save()
     return log_entry
+
+
+def note_business_change(sender, instance, history_instance, **kwargs):  # noqa: ARG001 (the signal's)
+    """A business saved during a request: its history row (which holds the personal fields) is linked."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is None or instance._meta.label != "registry.Business":
+        return
+    note(
+        request,
+        Kind.CHANGE,
+        business_ids=[instance.pk],
+        note=f"Riwayat #{history_instance.history_id} ({history_instance.get_history_type_display()})",
+    )

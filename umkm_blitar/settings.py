@@ -245,6 +245,11 @@ IMPORT_MAX_SHEET_MB = int(env("DJANGO_IMPORT_MAX_SHEET_MB", "100"))
 # 34.675 rows 13 s. Up to 10.000 rows (2–3 s) a page may wait; past it the queue writes the file.
 EXPORT_QUEUE_ROWS = int(env("DJANGO_EXPORT_QUEUE_ROWS", "10000"))
 
+# --- Personal data (UU 27/2022, the privacy app) -------------------------------------------------------
+# How long the access log (who saw or exported whose data) is kept; `manage.py prune_access_log` deletes
+# older entries. Five years by default, as the office keeps its other records of the programme.
+ACCESS_LOG_RETENTION_DAYS = int(env("DJANGO_ACCESS_LOG_RETENTION_DAYS", str(5 * 365 + 1)))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
