@@ -1,11 +1,15 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 
+from registry.admin import BusinessAdmin
 from registry.downloads import csv_response, xlsx_response
 from registry.models import Business
 from registry.validators import NIK_RE
 
 from .exports import AccessLogExporter
 from .models import AccessLogEntry
+from .services import business_anonymise
 
 
 @admin.register(AccessLogEntry)
@@ -44,3 +48,43 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
     @admin.action(description="Unduh yang dipilih sebagai .xlsx")
     def export_xlsx(self, request, queryset):
         return xlsx_response(AccessLogExporter(queryset.order_by("at", "pk"), user=request.user))
+
+
+class AnonymiseForm(forms.Form):
+    reason = forms.CharField(
+        label="Alasan anonimisasi",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Dicatat di catatan akses. Jangan tulis NIK, nama atau nomor HP di sini.",
+    )
+
+
+class PrivacyBusinessAdmin(BusinessAdmin):
+    """The registry's business admin with the anonymisation action (the privacy app's own)."""
+
+    actions = [*(BusinessAdmin.actions or []), "anonymise"]
+
+    @admin.action(description="Anonimkan data pribadi usaha yang dipilih", permissions=["change"])
+    def anonymise(self, request, queryset):
+        form = AnonymiseForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            for business in queryset:
+                business_anonymise(business=business, user=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(request, f"{len(queryset)} usaha dianonimkan.", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "privacy/anonymise_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Anonimkan data pribadi usaha",
+                "businesses": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+admin.site.unregister(Business)
+admin.site.register(Business, PrivacyBusinessAdmin)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from .scrub import scrub_text
+
 
 class AccessLogQuerySet(models.QuerySet):
     """Entries are never changed or deleted, except by the retention prune."""
@@ -17,6 +19,17 @@ class AccessLogQuerySet(models.QuerySet):
     def prune_before(self, cutoff) -> int:
         """Delete the entries older than the cutoff (the retention period): the only deletion there is."""
         return models.QuerySet.delete(self.filter(at__lt=cutoff))[0]
+
+    def scrub(self, values: list[str]) -> int:
+        """Replace a person's values in the pages and filters noted: the one change there is."""
+        condition = models.Q(pk__in=[])
+        for value in values:
+            condition |= models.Q(path__contains=value) | models.Q(filter__contains=value)
+        scrubbed = 0
+        for entry in self.filter(condition).only("path", "filter"):
+            fields = {"path": scrub_text(entry.path, values), "filter": scrub_text(entry.filter, values)}
+            scrubbed += models.QuerySet.update(self.model.objects.filter(pk=entry.pk), **fields)
+        return scrubbed
 
     def about_businesses(self, business_ids):
         """Entries that name any of these businesses."""

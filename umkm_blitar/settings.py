@@ -249,6 +249,12 @@ EXPORT_QUEUE_ROWS = int(env("DJANGO_EXPORT_QUEUE_ROWS", "10000"))
 # How long the access log (who saw or exported whose data) is kept; `manage.py prune_access_log` deletes
 # older entries. Five years by default, as the office keeps its other records of the programme.
 ACCESS_LOG_RETENTION_DAYS = int(env("DJANGO_ACCESS_LOG_RETENTION_DAYS", str(5 * 365 + 1)))
+# Closed businesses left unchanged this many days are anonymised by `manage.py
+# anonymise_closed_businesses` (run it daily from cron); 0, the default, leaves them as they are.
+ANONYMISE_CLOSED_AFTER_DAYS = int(env("DJANGO_ANONYMISE_CLOSED_AFTER_DAYS", "0"))
+# Whom people write to about their personal data (the privacy page).
+# Set it to the office's real address, e-mail or telephone; the default names the office only.
+PRIVACY_CONTACT = env("DJANGO_PRIVACY_CONTACT", "Bidang data dan TI, Dinas Koperasi dan UKM Kabupaten Blitar")
 
 LOGGING = {
     "version": 1,
