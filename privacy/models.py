@@ -1,10 +1,17 @@
 """The access log (who processed whose personal data) and the requests of the people in the registry."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from registry.validators import validate_nik
+
 from .scrub import scrub_text
+
+# UU 27/2022: the controller answers a data subject's request within 3×24 hours.
+ANSWER_WITHIN = datetime.timedelta(hours=3 * 24)
 
 
 class AccessLogQuerySet(models.QuerySet):
@@ -95,3 +102,49 @@ class AccessLogEntry(models.Model):
     @property
     def business_id_list(self) -> list[int]:
         return [int(part) for part in self.business_ids.split(",") if part]
+
+
+class SubjectRequest(models.Model):
+    """A request from a person in the registry about their data (UU 27/2022), answered within 3×24 hours."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "akses", "Akses (salinan data)"
+        CORRECTION = "perbaikan", "Perbaikan"
+        ERASURE = "penghapusan", "Penghapusan"
+        RESTRICTION = "pembatasan", "Pembatasan pemrosesan"
+        OBJECTION = "keberatan", "Keberatan"
+
+    nik = models.CharField("NIK pemohon", max_length=16, validators=[validate_nik], db_index=True)
+    kind = models.CharField("jenis permintaan", max_length=12, choices=Kind.choices)
+    received_at = models.DateTimeField("diterima")
+    note = models.TextField("keterangan", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="dicatat oleh", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("dicatat", auto_now_add=True)
+    answered_at = models.DateTimeField("dijawab", null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="dijawab oleh",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answer = models.TextField("jawaban", blank=True)
+
+    class Meta:
+        verbose_name = "permintaan subjek data"
+        verbose_name_plural = "permintaan subjek data"
+        ordering = ["answered_at", "received_at", "pk"]
+        permissions = [("export_personal_data", "Mengunduh seluruh data pribadi seseorang")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.received_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def deadline(self):
+        return self.received_at + ANSWER_WITHIN
+
+    def is_overdue(self, now) -> bool:
+        return self.answered_at is None and now > self.deadline

@@ -1,18 +1,20 @@
-"""Writing what the privacy app keeps: anonymising a business, pruning the access log."""
+"""Writing what the privacy app keeps: anonymising a business, people's requests, pruning the access log."""
 
 import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from coaching.models import Enrolment
+from registry.formatting import mask_nik
 from registry.models import Business, ExportJob, RegistryImport
 from registry.services import save_with_history
 
 from . import access
-from .models import AccessLogEntry
+from .models import AccessLogEntry, SubjectRequest
 from .scrub import file_holds, holds_any, scrub_json, scrub_text, spellings
 
 ANONYMOUS_OWNER = "(dianonimkan)"
@@ -130,6 +132,9 @@ def _scrub_copies(values: list[str]) -> int:
                 parameters=scrub_json(export_job.parameters, values)
             )
             scrubbed += 1
+    # The person's requests stay on record (the office must show it answered them), their NIK masked.
+    for nik in SubjectRequest.objects.filter(nik__in=values).values_list("nik", flat=True).distinct():
+        scrubbed += SubjectRequest.objects.filter(nik=nik).update(nik=mask_nik(nik))
     return scrubbed + AccessLogEntry.objects.scrub(values)
 
 
@@ -148,3 +153,34 @@ def closed_businesses_due(*, today: datetime.date | None = None):
     return Business.objects.filter(status=Business.Status.CLOSED, updated_at__date__lt=cutoff).exclude(
         owner_name=ANONYMOUS_OWNER
     )
+
+
+@transaction.atomic
+def subject_request_record(*, user, nik: str, kind: str, received_at, note: str = "") -> SubjectRequest:
+    """Record a person's request; a restriction marks their businesses at once (they leave exports)."""
+    subject_request = SubjectRequest(nik=nik, kind=kind, received_at=received_at, note=note, recorded_by=user)
+    subject_request.full_clean()
+    subject_request.save()
+    if kind == SubjectRequest.Kind.RESTRICTION:
+        for business in Business.objects.select_for_update().filter(
+            owner_nik=nik, processing_restricted=False
+        ):
+            business.processing_restricted = True
+            save_with_history(
+                business, user=user, change_reason="Pemrosesan dibatasi atas permintaan pemilik"
+            )
+    return subject_request
+
+
+@transaction.atomic
+def subject_request_answer(*, subject_request: SubjectRequest, user, answer: str) -> SubjectRequest:
+    """Mark a request answered, with what was done; an answered request stays as it was."""
+    subject_request = SubjectRequest.objects.select_for_update().get(pk=subject_request.pk)
+    if subject_request.answered_at is not None:
+        raise ValidationError("Permintaan ini sudah dijawab.")
+    subject_request.answered_at = timezone.now()
+    subject_request.answered_by = user
+    subject_request.answer = answer
+    subject_request.full_clean()
+    subject_request.save()
+    return subject_request

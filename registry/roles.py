@@ -54,7 +54,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str] | str] = {
         "registry.view_nik",
         "coaching.verify_naik_kelas",
         "coaching.record_for_any_business",
-    },
+    }
+    # People's requests about their data (UU 27/2022): recorded, answered, and the access export.
+    | rights("privacy", WRITE, ["subjectrequest"])
+    | {"privacy.export_personal_data"},
     # Record sessions, attendance and assessments (for their own businesses: the services check);
     # read the registry (NIK masked) and the programme; not the money.
     PENDAMPING: rights("registry", READ, ["business", *REFERENCE_DATA])

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from coaching.models import Assessment, Attendance, Topic
 from privacy.access import Kind, record
+from privacy.models import SubjectRequest
 from registry.models import Desa, ExportJob, KbliCode, Kecamatan, RegistryImport, Sector
 from tests.factories import UserFactory
 from tests.world import build_world, kept_for_module
@@ -64,6 +65,7 @@ BACK_TO_EVENT = to("coaching:event_detail")
 BACK_TO_IMPORT = to("registry:import_detail")
 BACK_TO_EXPORT = to("registry:export_job_detail")
 LOGIN_PAGE = to("login")
+REQUESTS = to("privacy:subject_request_list")
 ADMIN_INDEX = to("admin:index")
 
 
@@ -193,6 +195,11 @@ PAGES = [
     ("coaching:expenditure_delete",     "expenditure",    LOGIN, 200, 403, 403, 403),
     ("coaching:realisation",            "programme",      LOGIN, 200, 200, 403, 200),
     ("coaching:quarterly_report",       "programme",      LOGIN, 200, 200, 403, 200),
+    # personal data (UU 27/2022): the privacy page for everyone; people's requests for staf and admin
+    ("privacy:notice",                  None,             LOGIN, 200, 200, 200, 200),
+    ("privacy:subject_request_list",    None,             LOGIN, 200, 200, 403, 403),
+    ("privacy:subject_request_answer",  "subject_request",LOGIN, 405, 405, 405, 405),
+    ("privacy:subject_request_export",  "subject_request",LOGIN, 200, 200, 403, 403),
     # the read API: a token or nothing (tests/api/ calls it with each role's token)
     ("api:openapi",                     None,             TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
     ("api:registry_aggregates",         None,             TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
@@ -213,6 +220,7 @@ DOWNLOADS = {
     "coaching:expenditure_export",
     "coaching:quarterly_report",
     "coaching:enrolment_evidence",
+    "privacy:subject_request_export",
 }
 
 # The views that change data, POSTed an empty body: anonymous, admin, staf, pendamping, pimpinan.
@@ -254,6 +262,8 @@ WRITES = {
     "coaching:expenditure_create":      (LOGIN, 200, 200, 403, 403),
     "coaching:expenditure_edit":        (LOGIN, 200, 200, 403, 403),
     "coaching:expenditure_delete":      (LOGIN, 200, 403, 403, 403),
+    "privacy:subject_request_list":     (LOGIN, 200, 200, 403, 403),
+    "privacy:subject_request_answer":   (LOGIN, REQUESTS, REQUESTS, 403, 403),
 }  # fmt: skip
 
 # --- Django admin: a rule per kind of page ----------------------------------------------------------
@@ -450,6 +460,12 @@ def build_door_world() -> dict:
     return {
         **axes_logs,
         "access_log_entry": record(users["staf"], Kind.NIK_PAGE, business_ids=[enrolment.business_id]),
+        "subject_request": SubjectRequest.objects.create(
+            nik="3505034105900001",
+            kind=SubjectRequest.Kind.ACCESS,
+            received_at=timezone.now(),
+            recorded_by=users["staf"],
+        ),
         "users": users,
         "user": users["staf"],
         "group": Group.objects.get(name="staf"),

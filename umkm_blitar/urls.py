@@ -33,5 +33,6 @@ urlpatterns = [
     path("registri/", include((registry_patterns, registry.urls.app_name))),
     path("", include("coaching.urls")),
     path("api/v1/", include("umkm_blitar.api.urls")),
+    path("privasi/", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

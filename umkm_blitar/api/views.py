@@ -118,7 +118,8 @@ class BusinessReader:
     serializer_class = serializers.BusinessSerializer
 
     def get_queryset(self):
-        return business_list()
+        # A business whose owner restricted processing (UU 27/2022) is not given out.
+        return business_list().exclude(processing_restricted=True)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
