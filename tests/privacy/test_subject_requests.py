@@ -218,3 +218,19 @@ def test_a_restriction_takes_the_businesses_out_of_exports_and_the_api_but_not_t
         == 200
     )
     assert client_for("staf").get(reverse("registry:dashboard")).context["overview"].total == home_before
+
+
+@pytest.mark.parametrize("role", ["admin", "staf", "pendamping", "pimpinan"])
+def test_the_privacy_page_is_linked_from_every_page_and_names_the_contact(role, client_for, settings):
+    settings.PRIVACY_CONTACT = "PPID Dinkop-UKM, ppid@contoh.go.id"
+    client = client_for(role)
+    for page in (reverse("home"), reverse("registry:business_list")):
+        assert f'href="{reverse("privacy:notice")}"' in client.get(page).text
+    notice = client.get(reverse("privacy:notice"))
+    assert "PPID Dinkop-UKM, ppid@contoh.go.id" in notice.text
+    assert "tugas pemerintahan" in notice.text and "5 tahun" in notice.text
+    assert (f'href="{reverse(LIST)}"' in notice.text) is (role in ("admin", "staf"))
+
+
+def test_the_login_page_links_the_privacy_page_too():
+    assert f'href="{reverse("privacy:notice")}"' in Client().get(reverse("login")).text

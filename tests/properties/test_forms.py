@@ -271,6 +271,12 @@ FORM_CASES = [
         saves=False,
     ),
     FormCase(
+        "subject_request",
+        "staf",
+        url("privacy:subject_request_list"),
+        valid=lambda world: {"nik": "3505034105900001", "kind": "akses", "received_at": "2024-05-02T10:00"},
+    ),
+    FormCase(
         "password_change",
         "staf",
         url("password_change"),
