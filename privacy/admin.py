@@ -7,6 +7,7 @@ from registry.downloads import csv_response, xlsx_response
 from registry.models import Business
 from registry.validators import NIK_RE
 
+from . import access
 from .exports import AccessLogExporter
 from .models import AccessLogEntry
 from .services import business_anonymise
@@ -63,6 +64,13 @@ class PrivacyBusinessAdmin(BusinessAdmin):
     """The registry's business admin with the anonymisation action (the privacy app's own)."""
 
     actions = [*(BusinessAdmin.actions or []), "anonymise"]
+
+    def get_object(self, request, object_id, from_field=None):
+        """The business for its change, history or delete page, which show the NIK whole: logged."""
+        business = super().get_object(request, object_id, from_field)
+        if business is not None and business.owner_nik:
+            access.note(request, access.Kind.NIK_PAGE, business_ids=[business.pk])
+        return business
 
     @admin.action(description="Anonimkan data pribadi usaha yang dipilih", permissions=["change"])
     def anonymise(self, request, queryset):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from privacy.access import Kind, record
 from privacy.models import AccessLogEntry
 from registry.models import RegistryImport
-from tests.factories import BusinessFactory
+from tests.factories import BusinessFactory, UserFactory
 from tests.registry.form_data import business_post
 from umkm_blitar.api.services import api_token_create
 
@@ -235,3 +235,17 @@ def test_prune_deletes_only_entries_past_the_retention(users, settings):
         )
     call_command("prune_access_log")
     assert list(AccessLogEntry.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_the_django_admins_business_page_is_logged_too(business, client_for, users):
+    client_for("admin").get(reverse("admin:registry_business_change", args=[business.pk]))
+    [entry] = entries()
+    assert (entry.kind, entry.user, entry.business_id_list) == (Kind.NIK_PAGE, users["admin"], [business.pk])
+
+
+def test_deleting_a_user_keeps_their_entries_under_their_name(business, users):
+    leaver = UserFactory(username="pegawai-pindah", role="staf")
+    record(leaver, Kind.NIK_PAGE, business_ids=[business.pk])
+    leaver.delete()
+    entry = AccessLogEntry.objects.get()
+    assert (entry.user, entry.username) == (None, "pegawai-pindah")
