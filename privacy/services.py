@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from coaching.models import Enrolment
+from coaching.models import Assessment, Enrolment
 from registry.formatting import mask_nik
 from registry.models import Business, ExportJob, RegistryImport
 from registry.services import save_with_history
@@ -67,7 +67,7 @@ def business_anonymise(*, business: Business, user, reason: str) -> Anonymised:
         setattr(business, name, value)
     save_with_history(business, user=user, change_reason=ANONYMISED_REASON)
     done.files_deleted = _delete_evidence(business) + _delete_files_holding(values)
-    done.copies_scrubbed = _scrub_copies(values)
+    done.copies_scrubbed = _scrub_copies(values) + _scrub_coaching_notes(business, values)
     access.record(
         user,
         access.Kind.ANONYMISE,
@@ -116,6 +116,35 @@ def _delete_files_holding(values: list[str]) -> int:
                 model.objects.filter(pk=row.pk).update(file="")
                 deleted += 1
     return deleted
+
+
+def _scrub_rows(queryset, values: list[str]) -> int:
+    """Scrub the values from every free-text field of these rows (notes typed by staf may name the owner)."""
+    fields = [
+        field.name
+        for field in queryset.model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField) and not field.choices
+    ]
+    scrubbed = 0
+    for row in queryset.values("pk", *fields):
+        clean = {name: scrub_text(row[name], values) for name in fields if row[name]}
+        changed = {name: text for name, text in clean.items() if text != row[name]}
+        if changed:
+            scrubbed += queryset.model._base_manager.filter(pk=row["pk"]).update(**changed)
+    return scrubbed
+
+
+def _scrub_coaching_notes(business: Business, values: list[str]) -> int:
+    enrolments = Enrolment.objects.filter(business=business)
+    return sum(
+        _scrub_rows(rows, values)
+        for rows in (
+            enrolments,
+            Enrolment.history.filter(business_id=business.pk),
+            Assessment.objects.filter(enrolment__in=enrolments),
+            Assessment.history.filter(enrolment_id__in=enrolments.values("pk")),
+        )
+    )
 
 
 def _scrub_copies(values: list[str]) -> int:

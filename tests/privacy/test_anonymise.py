@@ -62,8 +62,9 @@ def demo_like_world(users):
         name="Sale Pisang Pak Darto", owner_name="Darto Sumarno", owner_nik="3505031204800003"
     )
     enrolment = world.enrol(person, pendamping=users["pendamping"])
-    world.assess(enrolment, users["pendamping"])
+    world.assess(enrolment, users["pendamping"], notes=f"Wawancara dengan {OWNER}, HP {PHONE}")
     world.hold_session(attendees=[enrolment], recorded_by=users["pendamping"])
+    enrolment.verification_note = f"KTP {OWNER} ({NIK}) diperiksa"
     enrolment.evidence.save("bukti.pdf", ContentFile(f"%PDF-1.4 KTP {NIK} {OWNER}".encode()), save=True)
     registry_import = RegistryImport.objects.create(
         file_name="registri.csv",
