@@ -62,7 +62,6 @@ def subject_request_list(request):
             "form": form,
             "page": page,
             "rows": [(row, row.is_overdue(now)) for row in page],
-            "answer_form": AnswerForm(),
             "hours": int(ANSWER_WITHIN.total_seconds() // 3600),
         },
     )
