@@ -16,7 +16,9 @@ from .models import Programme
 
 def cohort_export(parameters, *, user, pk) -> CohortExporter:
     programme = get_object_or_404(Programme, pk=pk)
-    return CohortExporter(filters.cohort_filter(parameters, programme).qs, user=user, programme=programme)
+    # A business whose owner restricted processing (UU 27/2022) leaves every export.
+    cohort = filters.cohort_filter(parameters, programme).qs.exclude(business__processing_restricted=True)
+    return CohortExporter(cohort, user=user, programme=programme)
 
 
 def session_export(parameters, *, user) -> SessionExporter:

@@ -3,7 +3,7 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.core.validators import FileExtensionValidator
 
-from registry.fields import RupiahField, id_or_none
+from registry.fields import AsciiDecimalField, CountField, RupiahField, ascii_number_formfield, id_or_none
 from registry.formatting import rupiah, tanggal
 from registry.forms import DATE_INPUT, ModelFieldsMixin, VersionMixin, use_desa_select
 
@@ -47,7 +47,7 @@ class PendampingChoiceField(forms.ModelChoiceField):
 
 class ProgrammeForm(ModelFieldsMixin, forms.ModelForm):
     budget_ceiling = RupiahField(label="Pagu anggaran (Rp)", min_value=0)
-    planned_sessions_total = forms.IntegerField(
+    planned_sessions_total = CountField(
         label="Rencana jumlah sesi (seluruh kecamatan)",
         min_value=0,
         max_value=10_000,
@@ -57,6 +57,7 @@ class ProgrammeForm(ModelFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Programme
+        formfield_callback = ascii_number_formfield
         fields = [
             "year",
             "name",
@@ -88,7 +89,7 @@ class KecamatanPlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.plans = list(plans)
         for plan in self.plans:
-            self.fields[f"kecamatan_{plan.kecamatan_id}"] = forms.IntegerField(
+            self.fields[f"kecamatan_{plan.kecamatan_id}"] = CountField(
                 label=plan.kecamatan.name, min_value=0, max_value=1000, initial=plan.planned_sessions
             )
 
@@ -183,6 +184,7 @@ class AssessmentForm(ModelFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Assessment
+        formfield_callback = ascii_number_formfield
         fields = ["assessed_on", "turnover", "capital", "employees", *INDICATORS, "notes"]
         widgets = {"assessed_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 2})}
 
@@ -204,7 +206,7 @@ class SessionForm(ModelFieldsMixin, VersionMixin, forms.ModelForm):
         error_messages={"required": "Pilih paling sedikit satu topik."},
     )
     pendamping = PendampingChoiceField(queryset=None, required=False, empty_label="(tanpa pendamping)")
-    hours = forms.DecimalField(
+    hours = AsciiDecimalField(
         label="Lama (jam)", min_value=0.25, max_value=12, decimal_places=2, initial=2,
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )  # fmt: skip
@@ -214,6 +216,7 @@ class SessionForm(ModelFieldsMixin, VersionMixin, forms.ModelForm):
 
     class Meta:
         model = CoachingSession
+        formfield_callback = ascii_number_formfield
         fields = ["held_on", "kind", "topics", "kecamatan", "desa", "venue", "pendamping", "speaker", "notes"]
         widgets = {
             "held_on": DATE_INPUT,
@@ -259,6 +262,7 @@ class SessionForm(ModelFieldsMixin, VersionMixin, forms.ModelForm):
 class EventForm(ModelFieldsMixin, forms.ModelForm):
     class Meta:
         model = Event
+        formfield_callback = ascii_number_formfield
         fields = ["programme", "kind", "name", "held_on", "kecamatan", "desa", "venue", "partner", "notes"]
         widgets = {
             "held_on": DATE_INPUT,
@@ -289,6 +293,7 @@ class OutcomeForm(forms.Form):
 class AssociationForm(ModelFieldsMixin, forms.ModelForm):
     class Meta:
         model = Association
+        formfield_callback = ascii_number_formfield
         fields = ["name", "sector", "contact", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
@@ -312,6 +317,7 @@ class BudgetLineForm(ModelFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = BudgetLine
+        formfield_callback = ascii_number_formfield
         fields = ["category", "name", "sub_activity", "account_code", "allocation", *PLAN_FIELDS]
 
     def __init__(self, *args, programme: Programme, **kwargs):
@@ -353,6 +359,7 @@ class SubActivityForm(ModelFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = SubActivity
+        formfield_callback = ascii_number_formfield
         fields = ["code", "name", "output_indicator", "output_unit", "output_target", "output_realised"]
 
     def __init__(self, *args, programme: Programme, **kwargs):
@@ -396,6 +403,7 @@ class ExpenditureForm(ModelFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Expenditure
+        formfield_callback = ascii_number_formfield
         fields = ["budget_line", "spent_on", "amount", "description", "receipt_number", "session", "event"]
         widgets = {"spent_on": DATE_INPUT}
 

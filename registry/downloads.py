@@ -2,6 +2,7 @@
 .xlsx prepared on the task queue (registry.export_jobs) for them to download from the job's page."""
 
 import tempfile
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,15 +10,31 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 
+from privacy import access
+
 from . import export_jobs, exports
 from .exports import ListExporter, csv_lines, write_xlsx
 from .formatting import thousands
 from .spreadsheets import CONTENT_TYPE, TooManyRowsForXlsx
 
 
-def csv_response(exporter: ListExporter) -> StreamingHttpResponse:
+def logged_when_sent(rows: Iterable, log_entry) -> Iterator:
+    """The rows as they are sent; once the last is, the access log entry is written with their count.
+
+    A CSV streams after the view (and the request's access log) is done, so it writes its own entry.
+    """
+    count = -1  # the header is no row of data
+    for row in rows:
+        count += 1
+        yield row
+    log_entry.rows = max(count, 0)
+    log_entry.save()
+
+
+def csv_response(exporter: ListExporter, *, log_entry=None) -> StreamingHttpResponse:
     """The export as a CSV that is sent while the rows are read, never whole in memory."""
-    response = StreamingHttpResponse(csv_lines(exporter.rows()), content_type="text/csv; charset=utf-8")
+    rows = exporter.rows() if log_entry is None else logged_when_sent(exporter.rows(), log_entry)
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, exporter.filename("csv"))
     return response
 
@@ -62,15 +79,16 @@ def export_response(request, exporter: ListExporter, *, list_url: str):
     to the list, filter kept, with a word on using the CSV instead. The CSV always streams.
     """
     export_format = request.GET.get("format", "xlsx")
+    parameters = request.GET.copy()
+    parameters.pop("format", None)
     if export_format == "csv":
-        return csv_response(exporter)
+        log_entry = access.request_entry(request, kind=access.Kind.EXPORT, filter=parameters.urlencode())
+        return csv_response(exporter, log_entry=log_entry)
     if export_format != "xlsx":
         raise Http404("Format unduhan tidak dikenal.")
     name = request.resolver_match.view_name
     rows = count_up_to(exporter, exports.XLSX_WEB_ROWS + 1)
     if rows > settings.EXPORT_QUEUE_ROWS and export_jobs.is_queueable(name):
-        parameters = request.GET.copy()
-        parameters.pop("format", None)
         export_job = export_jobs.export_job_create(
             user=request.user,
             name=name,
@@ -80,7 +98,9 @@ def export_response(request, exporter: ListExporter, *, list_url: str):
         )
         return redirect(export_job)
     try:
-        return xlsx_response(exporter, rows=rows)
+        response = xlsx_response(exporter, rows=rows)
+        access.note(request, access.Kind.EXPORT, filter=parameters.urlencode(), rows=rows)
+        return response
     except TooManyRowsForXlsx:
         messages.error(
             request,

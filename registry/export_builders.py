@@ -8,7 +8,8 @@ from .filters import business_filter
 
 def business_export(parameters, *, user) -> BusinessExporter:
     """Exactly the rows of the registry list's filter, all pages, same order."""
-    return BusinessExporter(business_filter(parameters).qs, user=user)
+    # A business whose owner restricted processing (UU 27/2022) leaves every export.
+    return BusinessExporter(business_filter(parameters).qs.exclude(processing_restricted=True), user=user)
 
 
 def register() -> None:

@@ -4,10 +4,41 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from .validators import normalize_phone, validate_phone
 
 RUPIAH_NOISE_RE = re.compile(r"(?i)rp\.?|\s")
+
+
+class AsciiDigitsMixin:
+    """Numbers written with 0–9 only: int() and Decimal() would read '٣٠٠٠' and '１０００' as numbers."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and not value.isascii():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class CountField(AsciiDigitsMixin, forms.IntegerField):
+    """A whole number (a count, a year, a percentage) written with the digits 0–9."""
+
+
+class AsciiDecimalField(AsciiDigitsMixin, forms.DecimalField):
+    """A decimal number written with the digits 0–9."""
+
+
+def ascii_number_formfield(model_field, **kwargs):
+    """A ModelForm's field for a model field; integers and decimals take the digits 0–9 only.
+
+    Set as `formfield_callback` on a ModelForm's Meta. Fields with choices keep their choice field.
+    """
+    if not model_field.choices:
+        if isinstance(model_field, models.IntegerField):
+            kwargs.setdefault("form_class", CountField)
+        elif isinstance(model_field, models.DecimalField):
+            kwargs.setdefault("form_class", AsciiDecimalField)
+    return model_field.formfield(**kwargs)
 
 
 class RupiahField(forms.IntegerField):
@@ -24,9 +55,9 @@ class RupiahField(forms.IntegerField):
             text = RUPIAH_NOISE_RE.sub("", value)
             if text.startswith("-"):
                 raise ValidationError(self.error_messages["negative"], code="negative")
-            if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+            if re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3})+", text):
                 text = text.replace(".", "")
-            elif text and not text.isdigit():
+            elif text and not (text.isascii() and text.isdigit()):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             value = text
         return super().to_python(value)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from .fields import PhoneField, RupiahField
+from .fields import CountField, PhoneField, RupiahField, ascii_number_formfield
 from .models import Business, Desa, KbliCode
 
 
@@ -77,7 +77,7 @@ class VersionMixin:
         """Add the hidden field to a form editing an existing row; the names to put in the layout."""
         if self.instance.pk is None:
             return []
-        self.fields["version"] = forms.IntegerField(
+        self.fields["version"] = CountField(
             widget=forms.HiddenInput,
             min_value=1,
             error_messages={
@@ -154,6 +154,7 @@ class BusinessForm(ModelFieldsMixin, VersionMixin, forms.ModelForm):
 
     class Meta:
         model = Business
+        formfield_callback = ascii_number_formfield
         fields = [
             "name",
             "owner_name",

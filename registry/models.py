@@ -196,6 +196,9 @@ class Business(models.Model):
     )
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
     updated_at = models.DateTimeField("diubah", auto_now=True)
+    # Set when the owner asks to restrict processing (UU 27/2022): the business leaves every export and
+    # the API's answers but stays in the counts.
+    processing_restricted = models.BooleanField("pemrosesan dibatasi", default=False)
     # Raised by one on every save (see save()): an edit form carries the version it showed, and the
     # service refuses the save when the row has moved on since (services.check_version).
     version = models.PositiveIntegerField("versi", default=1, editable=False)

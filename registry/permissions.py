@@ -7,6 +7,8 @@ personal data (UU 27/2022) shown whole only to those holding registry.view_nik (
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from privacy import access
+
 from .models import Business
 from .selectors import business_list
 
@@ -14,6 +16,15 @@ from .selectors import business_list
 def may_see_nik(user) -> bool:
     """Whether the person sees an owner's NIK whole; everyone else sees it masked."""
     return user.has_perm("registry.view_nik")
+
+
+def nik_shown_whole(request, business: Business) -> bool:
+    """may_see_nik for a page about one business; a whole NIK shown is noted in the access log."""
+    if not may_see_nik(request.user):
+        return False
+    if business.owner_nik:
+        access.note(request, access.Kind.NIK_PAGE, business_ids=[business.pk])
+    return True
 
 
 def get_business_for_user(user, pk) -> Business:

@@ -56,7 +56,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str] | str] = {
         "coaching.record_for_any_business",
     }
     # Work offline at drives, and confirm the walk-ins the sync matched to a business already known.
-    | rights("fieldwork", WRITE, ["offlinerecord"]),
+    | rights("fieldwork", WRITE, ["offlinerecord"])
+    # People's requests about their data (UU 27/2022): recorded, answered, and the access export.
+    | rights("privacy", WRITE, ["subjectrequest"])
+    | {"privacy.export_personal_data"},
     # Record sessions, attendance and assessments (for their own businesses: the services check);
     # read the registry (NIK masked) and the programme; not the money.
     PENDAMPING: rights("registry", READ, ["business", *REFERENCE_DATA])

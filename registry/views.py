@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
+
+from privacy import access
 
 from . import export_builders, export_jobs, filters, imports, open_data, permissions, selectors, services
 from .charts import Chart, Dataset
@@ -112,6 +116,7 @@ def business_create(request):
 @permission_required("registry.change_business", raise_exception=True)
 def business_edit(request, pk):
     business = permissions.get_business_for_user(request.user, pk)
+    permissions.nik_shown_whole(request, business)  # the form holds the NIK whole
     form = BusinessForm(request.POST or None, instance=business)
     return _save_business(request, form, business)
 
@@ -263,6 +268,12 @@ def import_confirm(request, pk):
         messages.error(request, " ".join(error.messages))
         return redirect(registry_import)
     if started:
+        access.note(
+            request,
+            access.Kind.IMPORT,
+            rows=registry_import.rows_total,
+            note=f"Impor #{registry_import.pk} ({registry_import.file_name})",
+        )
         services.registry_import_start(registry_import)
     else:
         messages.info(request, "Impor ini sudah dikonfirmasi sebelumnya.")
@@ -294,6 +305,13 @@ def export_job_download(request, pk):
     export_job = _get_export_job_for_user(request, pk)
     if export_job.status != ExportJob.Status.DONE or not export_job.file:
         raise Http404("Berkas ekspor belum siap.")
+    access.note(
+        request,
+        access.Kind.EXPORT,
+        filter=urlencode(export_job.parameters, doseq=True),
+        rows=export_job.rows_total,
+        note=f"Ekspor antrean #{export_job.pk}: {export_job.title}",
+    )
     return FileResponse(
         export_job.file.open("rb"),
         as_attachment=True,

@@ -37,6 +37,8 @@ from django.utils import timezone
 
 from coaching.models import Assessment, Attendance, Topic
 from fieldwork.models import OfflineRecord
+from privacy.access import Kind, record
+from privacy.models import SubjectRequest
 from registry.models import Desa, ExportJob, KbliCode, Kecamatan, RegistryImport, Sector
 from tests.factories import UserFactory
 from tests.world import build_world, kept_for_module
@@ -69,6 +71,7 @@ BACK_TO_IMPORT = to("registry:import_detail")
 BACK_TO_EXPORT = to("registry:export_job_detail")
 LOGIN_PAGE = to("login")
 BACK_TO_REVIEW = to("fieldwork:review_list")
+REQUESTS = to("privacy:subject_request_list")
 ADMIN_INDEX = to("admin:index")
 
 
@@ -159,7 +162,8 @@ PAGES = [
     ("coaching:assessment_create",      "enrolment",      LOGIN, 200, 200, 200, 403),
     ("coaching:enrolment_verify",       "enrolment",      LOGIN, 405, 405, 405, 405),
     ("coaching:enrolment_unverify",     "enrolment",      LOGIN, 405, 405, 405, 405),
-    ("coaching:enrolment_evidence",     "enrolment",      LOGIN, 200, 200, 200, 200),
+    # evidence may hold personal data: staf, admin and the enrolment's own pendamping only
+    ("coaching:enrolment_evidence",     "enrolment",      LOGIN, 200, 200, 200, 403),
     ("coaching:enrolment_membership",   "enrolment",      LOGIN, 405, 405, 405, 405),
     # coaching: sessions
     ("coaching:session_list",           None,             LOGIN, 200, 200, 200, 200),
@@ -207,6 +211,11 @@ PAGES = [
     ("fieldwork:sync",                  None,             JSON_LOGIN, 405, 405, 405, 403),
     ("fieldwork:review_list",           None,             LOGIN, 200, 200, 403, 403),
     ("fieldwork:review",                "offline_record", LOGIN, 405, 405, 403, 403),
+    # personal data (UU 27/2022): the privacy page for everyone; people's requests for staf and admin
+    ("privacy:notice",                  None,             LOGIN, 200, 200, 200, 200),
+    ("privacy:subject_request_list",    None,             LOGIN, 200, 200, 403, 403),
+    ("privacy:subject_request_answer",  "subject_request",LOGIN, 405, 405, 405, 405),
+    ("privacy:subject_request_export",  "subject_request",LOGIN, 200, 200, 403, 403),
     # the read API: a token or nothing (tests/api/ calls it with each role's token)
     ("api:openapi",                     None,             TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
     ("api:registry_aggregates",         None,             TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
@@ -228,6 +237,7 @@ DOWNLOADS = {
     "coaching:quarterly_report",
     "coaching:quarterly_brief",
     "coaching:enrolment_evidence",
+    "privacy:subject_request_export",
 }
 
 # The views that change data, POSTed an empty body: anonymous, admin, staf, pendamping, pimpinan.
@@ -271,6 +281,8 @@ WRITES = {
     "coaching:expenditure_delete":      (LOGIN, 200, 403, 403, 403),
     "fieldwork:sync":                   (JSON_LOGIN, 400, 400, 400, 403),
     "fieldwork:review":                 (LOGIN, BACK_TO_REVIEW, BACK_TO_REVIEW, 403, 403),
+    "privacy:subject_request_list":     (LOGIN, 200, 200, 403, 403),
+    "privacy:subject_request_answer":   (LOGIN, REQUESTS, REQUESTS, 403, 403),
 }  # fmt: skip
 
 # --- Django admin: a rule per kind of page ----------------------------------------------------------
@@ -357,6 +369,12 @@ ADMIN_MODELS = {
     "axes_accessattempt": axes_log("axes_accessattempt", "access_attempt"),
     "axes_accesslog": axes_log("axes_accesslog", "access_log"),
     "axes_accessfailurelog": axes_log("axes_accessfailurelog", "access_failure_log"),
+    # The personal-data access log: append-only, so no add, no change, no delete (privacy/admin.py).
+    "privacy_accesslogentry": AdminModel(
+        "access_log_entry",
+        get={"add": 403, "delete": 403},
+        post={"add": 403, "change": 403, "delete": 403},
+    ),
     # Made by `manage.py create_api_token` (no add); every field read-only, revoked by an action.
     "api_apitoken": AdminModel(
         "api_token", get={"add": 403}, post={"add": 403, "change": to("admin:api_apitoken_changelist")}
@@ -460,6 +478,13 @@ def build_door_world() -> dict:
         }
     return {
         **axes_logs,
+        "access_log_entry": record(users["staf"], Kind.NIK_PAGE, business_ids=[enrolment.business_id]),
+        "subject_request": SubjectRequest.objects.create(
+            nik="3505034105900001",
+            kind=SubjectRequest.Kind.ACCESS,
+            received_at=timezone.now(),
+            recorded_by=users["staf"],
+        ),
         "users": users,
         "user": users["staf"],
         "group": Group.objects.get(name="staf"),

@@ -128,7 +128,7 @@ def test_production_settings():
     )
     assert prod.MIDDLEWARE[:2] == [
         "django.middleware.security.SecurityMiddleware",
-        "whitenoise.middleware.WhiteNoiseMiddleware",
+        "umkm_blitar.security.StaticFilesMiddleware",  # WhiteNoise without the manifest
     ]
 
 

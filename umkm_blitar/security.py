@@ -5,6 +5,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.staticfiles.storage import ManifestFilesMixin
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 LAST_SEEN = "last_seen"
 # Writing the session on every request would cost a database write each time; once a minute is enough
@@ -53,3 +55,17 @@ def client_ip(request) -> str | None:
     if remote in settings.TRUSTED_PROXIES and forwarded.strip():
         return forwarded.split(",")[-1].strip()
     return remote
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise without the manifest: staticfiles.json lists every static file to whoever asks."""
+
+    def manifest_url(self) -> str:
+        return f"{self.static_prefix}{ManifestFilesMixin.manifest_name}"
+
+    def add_file_to_dictionary(self, url, path, stat_cache=None):
+        if url != self.manifest_url():
+            super().add_file_to_dictionary(url, path, stat_cache=stat_cache)
+
+    def find_file(self, url):
+        return None if url == self.manifest_url() else super().find_file(url)

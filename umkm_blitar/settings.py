@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "registry",
     "coaching",
     "fieldwork",
+    "privacy",
     "umkm_blitar",
     "umkm_blitar.api",
     "demo",
@@ -65,7 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "umkm_blitar.security.StaticFilesMiddleware",  # WhiteNoise, the manifest left out
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     # Every page needs a login unless a view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "privacy.middleware.PersonalDataMiddleware",
     "umkm_blitar.security.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -215,9 +217,16 @@ CONTENT_SECURITY_POLICY = {
 # Failed logins (django-axes): the fifth wrong password for one account from one address locks that
 # pair for half an hour; a successful login clears the count. Behind the proxy the address is the
 # client's, read from X-Forwarded-For only when the request comes from a trusted proxy.
+# Two more rules (umkm_blitar/auth.py): one account tried from many addresses, and one address trying
+# many accounts. The office sits behind one NAT address, so its limit leaves room for a whole office
+# mistyping in half an hour (about 40 people, a few slips each) while stopping a password sprayed over
+# the accounts.
 AXES_FAILURE_LIMIT = int(env("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(env("DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(env("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]  # the pair first (auth.py)
+AXES_HANDLER = "umkm_blitar.auth.LoginLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "umkm_blitar.security.client_ip"
@@ -239,6 +248,17 @@ IMPORT_MAX_SHEET_MB = int(env("DJANGO_IMPORT_MAX_SHEET_MB", "100"))
 # demo registry on PostgreSQL (2 cores, the other one busy): 5.000 rows 1,0 s, 20.000 rows 5,7 s,
 # 34.675 rows 13 s. Up to 10.000 rows (2–3 s) a page may wait; past it the queue writes the file.
 EXPORT_QUEUE_ROWS = int(env("DJANGO_EXPORT_QUEUE_ROWS", "10000"))
+
+# --- Personal data (UU 27/2022, the privacy app) -------------------------------------------------------
+# How long the access log (who saw or exported whose data) is kept; `manage.py prune_access_log` deletes
+# older entries. Five years by default, as the office keeps its other records of the programme.
+ACCESS_LOG_RETENTION_DAYS = int(env("DJANGO_ACCESS_LOG_RETENTION_DAYS", str(5 * 365 + 1)))
+# Closed businesses left unchanged this many days are anonymised by `manage.py
+# anonymise_closed_businesses` (run it daily from cron); 0, the default, leaves them as they are.
+ANONYMISE_CLOSED_AFTER_DAYS = int(env("DJANGO_ANONYMISE_CLOSED_AFTER_DAYS", "0"))
+# Whom people write to about their personal data (the privacy page).
+# Set it to the office's real address, e-mail or telephone; the default names the office only.
+PRIVACY_CONTACT = env("DJANGO_PRIVACY_CONTACT", "Bidang data dan TI, Dinas Koperasi dan UKM Kabupaten Blitar")
 
 LOGGING = {
     "version": 1,

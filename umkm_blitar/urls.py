@@ -6,9 +6,11 @@ import registry.urls
 from fieldwork import views as fieldwork_views
 
 from . import views
+from .auth import AdminLoginForm, LoginForm
 
 admin.site.site_header = "UMKM Blitar — Administrasi"
 admin.site.site_title = "UMKM Blitar"
+admin.site.login_form = AdminLoginForm
 
 # The business page shows registry and coaching data together, so its view lives here, on top of
 # both apps, while keeping its place and name in the registry's URLs.
@@ -21,7 +23,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("cakupan/", views.coverage, name="coverage"),
     path("kecamatan/<int:pk>/", views.kecamatan_detail, name="kecamatan_detail"),
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("masuk/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("keluar/", fieldwork_views.clear_site_data(auth_views.LogoutView.as_view()), name="logout"),
     path("akun/kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -35,5 +37,6 @@ urlpatterns = [
     path("manifest.webmanifest", fieldwork_views.manifest, name="manifest"),
     path("sw.js", fieldwork_views.service_worker, name="service_worker"),
     path("api/v1/", include("umkm_blitar.api.urls")),
+    path("privasi/", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -165,7 +165,8 @@ def home(request):
 @permission_required("registry.view_business", raise_exception=True)
 def business_detail(request, pk):
     business = registry_permissions.get_business_for_user(request.user, pk)
-    timeline = registry.business_timeline(business, show_nik=registry_permissions.may_see_nik(request.user))
+    show_nik = registry_permissions.nik_shown_whole(request, business)
+    timeline = registry.business_timeline(business, show_nik=show_nik)
     attendances, hours = [], 0
     if request.user.has_perm("coaching.view_coachingsession"):
         attendances, hours = coaching.business_attendances(business)

@@ -139,6 +139,26 @@ def enrolment_withdraw_verification(*, enrolment: Enrolment, user, reason: str) 
     return save_with_history(enrolment, user=user, change_reason=f"Verifikasi naik kelas dicabut: {reason}")
 
 
+def _check_after_verification(enrolment: Enrolment, assessed_on) -> None:
+    """A verified naik kelas rests on the assessments up to its date: none may be added on or before it."""
+    verified_on = enrolment.verified_on
+    if (
+        enrolment.status == Enrolment.Status.NAIK_KELAS
+        and verified_on
+        and assessed_on
+        and assessed_on <= verified_on
+    ):
+        raise ValidationError(
+            {
+                "assessed_on": (
+                    f"Usaha ini diverifikasi naik kelas pada {tanggal(verified_on)}; penilaian bertanggal "
+                    "pada atau sebelum itu akan mengubah riwayat yang menjadi dasar verifikasi. Pilih "
+                    "tanggal sesudahnya, atau minta staf mencabut verifikasi lebih dulu."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def assessment_record(*, enrolment: Enrolment, user, fields: dict) -> Assessment:
     """The first assessment of an enrolment is its baseline; later ones are follow-ups after it."""
@@ -154,6 +174,7 @@ def assessment_record(*, enrolment: Enrolment, user, fields: dict) -> Assessment
         raise ValidationError(
             {"assessed_on": f"Tanggal penilaian harus di dalam masa program {programme.name}."}
         )
+    _check_after_verification(enrolment, assessment.assessed_on)
     baseline = enrolment.assessments.filter(kind=Assessment.Kind.BASELINE).first()
     if baseline is None:
         assessment.kind = Assessment.Kind.BASELINE

@@ -123,7 +123,9 @@ def enrolment_unverify(request, pk):
 
 @permission_required("coaching.view_enrolment", raise_exception=True)
 def enrolment_evidence(request, pk):
-    enrolment = permissions.get_enrolment_for_user(request.user, pk)
+    # Evidence may hold personal data: only those who may record for the enrolment (staf, admin, its own
+    # pendamping) download it.
+    enrolment = permissions.get_enrolment_for_user(request.user, pk, write=True)
     if not enrolment.evidence:
         raise Http404("Tidak ada berkas bukti.")
     return FileResponse(enrolment.evidence.open("rb"), as_attachment=True)

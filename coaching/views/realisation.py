@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from privacy import access
 from registry.permissions import may_see_nik
 
 from .. import brief, reports, selectors
@@ -33,6 +34,10 @@ def quarterly_report(request, pk):
     quarter = parse_quarter(request.GET.get("triwulan"), default=selectors.default_quarter(programme))
     workbook = reports.quarterly_workbook(programme, quarter, show_nik=may_see_nik(request.user))
     filename = reports.report_filename(programme, quarter)
+    # The cohort sheet names the businesses and their owners.
+    access.note(
+        request, access.Kind.REPORT, filter=f"program={programme.pk}&triwulan={quarter}", note=filename
+    )
     return HttpResponse(
         workbook,
         content_type=reports.CONTENT_TYPE,

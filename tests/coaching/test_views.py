@@ -227,7 +227,8 @@ ACCESS = [
     ("enrolment_verify",        "",      "get",  302, 405, 405, 405, 405),
     ("enrolment_unverify",      "",      "post", 302, 302, 302, 403, 403),
     ("enrolment_unverify",      "",      "get",  302, 405, 405, 405, 405),
-    ("enrolment_evidence",      "",      "get",  302, 200, 200, 200, 200),
+    # evidence may hold personal data: only those who record for the enrolment (not its pendamping here)
+    ("enrolment_evidence",      "",      "get",  302, 200, 200, 403, 403),
     ("enrolment_membership",    "",      "post", 302, 302, 302, 403, 403),
     ("enrolment_membership",    "",      "get",  302, 405, 405, 405, 405),
     ("session_list",            "",      "get",  302, 200, 200, 200, 200),
@@ -698,7 +699,7 @@ def test_staf_verifies_a_candidate_with_a_pdf_as_evidence(client_for, staf, cand
     assert "Terverifikasi naik kelas" in html
     assert reverse("coaching:enrolment_evidence", args=[candidate.pk]) in html
 
-    download = client_for("pimpinan").get(reverse("coaching:enrolment_evidence", args=[candidate.pk]))
+    download = client_for("staf").get(reverse("coaching:enrolment_evidence", args=[candidate.pk]))
 
     assert download.status_code == 200
     assert download["Content-Disposition"] == 'attachment; filename="bukti-nib.pdf"'

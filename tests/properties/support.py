@@ -228,15 +228,19 @@ def page_form(html: str, page_path: str, action_path: str | None = None) -> Page
 
 # The tables a request of these apps may write. The large reference tables (desa, KBLI, permissions)
 # no page of the apps writes; they are fingerprinted whole, the others row by row.
-SNAPSHOT_APPS = ("registry", "coaching", "auth")
+SNAPSHOT_APPS = ("registry", "coaching", "auth", "privacy")
 REFERENCE = ("registry.desa", "registry.kblicode", "auth.permission", "auth.group_permissions")
+# Reading a page that shows a whole NIK, or downloading an export, writes the access log by design.
+NOT_SNAPSHOT = ("privacy.accesslogentry",)
 
 
 def snapshot_models():
     return [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in SNAPSHOT_APPS and model._meta.managed
+        if model._meta.app_label in SNAPSHOT_APPS
+        and model._meta.managed
+        and model._meta.label_lower not in NOT_SNAPSHOT
     ]
 
 

@@ -264,6 +264,19 @@ FORM_CASES = [
         saves=False,  # a login writes a session, not an app row
     ),
     FormCase(
+        "admin_login",
+        None,
+        url("admin:login"),
+        valid=lambda world: {"username": "admin-uji", "password": "kata-sandi-uji"},
+        saves=False,
+    ),
+    FormCase(
+        "subject_request",
+        "staf",
+        url("privacy:subject_request_list"),
+        valid=lambda world: {"nik": "3505034105900001", "kind": "akses", "received_at": "2024-05-02T10:00"},
+    ),
+    FormCase(
         "password_change",
         "staf",
         url("password_change"),

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from coaching import selectors as coaching
 from coaching.models import Programme
 from coaching.periods import parse_quarter
+from privacy import access
 from registry.filters import BusinessFilter
 from registry.pagination import RegistryPaginator
 from registry.permissions import may_see_nik
@@ -117,7 +118,8 @@ class BusinessReader:
     serializer_class = serializers.BusinessSerializer
 
     def get_queryset(self):
-        return business_list()
+        # A business whose owner restricted processing (UU 27/2022) is not given out.
+        return business_list().exclude(processing_restricted=True)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -125,6 +127,7 @@ class BusinessReader:
             rows = response.data.get("results", [response.data])
             shown = [row["id"] for row in rows if row["owner_nik"]]
             if shown:
+                access.note(request, access.Kind.NIK_API, business_ids=shown)
                 nik_log.info(
                     "NIK utuh lewat API: token %s (%s), usaha %s", request.auth, request.auth.role, shown
                 )
