@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history
 
-from . import imports, jobs
+from . import imports, jobs, tallies
 from .formatting import tanggal_jam
 from .models import Business, RegistryImport
 from .roles import ADMIN, ROLES
@@ -379,8 +379,9 @@ def _write_updates(updates: list, *, user, reason: str, report, done: int, total
         by_fields.setdefault(fields, []).append(row.business)
     for fields, businesses in by_fields.items():
         for batch in _batches(businesses, IMPORT_BATCH_SIZE):
-            _update_in_one_statement(batch, [*fields, "size_class", "updated_at", "version"])
             pks = [business.pk for business in batch]
+            with tallies.tracking(pks):
+                _update_in_one_statement(batch, [*fields, "size_class", "updated_at", "version"])
             _copy_into_history(pks, history_type="~", user=user, reason=reason)
             done += len(batch)
             report("menyimpan", done, total)
@@ -424,6 +425,7 @@ def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> 
                     default_user=user,
                     default_change_reason=reason,
                 )
+                tallies.created(batch)
                 done += len(batch)
                 report("menyimpan", done, total)
             _write_updates(updates, user=user, reason=reason, report=report, done=done, total=total)

@@ -10,27 +10,32 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from ..formatting import share_percent
-from ..models import Business, Kecamatan, Sector
+from ..models import Business, Kecamatan, RegistryTally, Sector
 from ..sizes import SIZE_CLASS_UNKNOWN
 
 
+def kept_sum(field: str, **lookups) -> Coalesce:
+    """A sum of kept figures (registry.tallies), 0 when no row matches."""
+    return Coalesce(Sum(field, filter=Q(**lookups) if lookups else None), 0)
+
+
 def registry_summary() -> dict:
-    """Headline registry figures in one aggregate query."""
+    """Headline registry figures in one aggregate query over the kept figures (a few thousand rows)."""
     this_year = timezone.localdate().year
-    return Business.objects.aggregate(
-        total=Count("id"),
-        active=Count("id", filter=Q(status=Business.Status.ACTIVE)),
-        with_nib=Count("id", filter=Q(nib__isnull=False)),
-        registered_this_year=Count("id", filter=Q(registered_on__year=this_year)),
-        mikro=Count("id", filter=Q(size_class="mikro")),
-        kecil=Count("id", filter=Q(size_class="kecil")),
-        menengah=Count("id", filter=Q(size_class="menengah")),
+    return RegistryTally.objects.aggregate(
+        total=kept_sum("total_count"),
+        active=kept_sum("active_count"),
+        with_nib=kept_sum("nib_count"),
+        registered_this_year=kept_sum("total_count", year=this_year),
+        mikro=kept_sum("total_count", size_class="mikro"),
+        kecil=kept_sum("total_count", size_class="kecil"),
+        menengah=kept_sum("total_count", size_class="menengah"),
     )
 
 
@@ -43,11 +48,11 @@ SIZE_CLASS_SHARES = [
     ("besar", "Besar (di atas UMKM)"),
     ("", "Belum diketahui"),
 ]
-# (BusinessFilter parameter, label, the lookup that means "has it")
+# (BusinessFilter parameter, label, the kept figure (RegistryTally) that counts "has it")
 LEGAL_SHARES = [
-    ("nib", "NIB", {"nib__isnull": False}),
-    ("has_pirt", "PIRT", {"has_pirt": True}),
-    ("has_halal", "Sertifikat halal", {"has_halal": True}),
+    ("nib", "NIB", "nib_count"),
+    ("has_pirt", "PIRT", "pirt_count"),
+    ("has_halal", "Sertifikat halal", "halal_count"),
 ]
 
 
@@ -93,11 +98,10 @@ Tally = Counter[str]
 def registry_overview(*, today: datetime.date | None = None) -> RegistryOverview:
     """Headline figures, the kecamatan × sector table, and the shares by size class and legal status.
 
-    Three queries: the sectors, the kecamatan, and one pass over the registry grouped by kecamatan,
-    sector and registration year with every figure counted alongside (the years give the growth).
-    The grouping is on the business table's own columns, so PostgreSQL aggregates in parallel:
-    joining the names first made it a single-process pass, 0,9 s instead of 0,3 s at a million
-    businesses. Registry-wide figures are sums of the groups: every business lies in a kecamatan.
+    Three queries: the sectors, the kecamatan, and the kept figures (registry.tallies) grouped by
+    kecamatan, sector and registration year (the years give the growth): a few thousand rows whatever
+    the registry's size. Registry-wide figures are sums of the groups: every business lies in a
+    kecamatan.
     """
     this_year = (today or timezone.localdate()).year
     sectors = list(Sector.objects.all())
@@ -132,31 +136,27 @@ def registry_overview(*, today: datetime.date | None = None) -> RegistryOverview
     )
 
 
-def counted(**lookups) -> Count:
-    return Count("id", filter=Q(**lookups))
-
-
-def share_counts() -> dict[str, Count]:
+def share_counts() -> dict[str, Coalesce]:
     """The size-class and legal-status counts taken alongside each group, by name."""
     counts = {
-        f"n_size_{size_class or 'unknown'}": counted(size_class=size_class)
+        f"n_size_{size_class or 'unknown'}": kept_sum("total_count", size_class=size_class)
         for size_class, _ in SIZE_CLASS_SHARES
     }
-    counts |= {f"n_{param}": counted(**lookups) for param, _, lookups in LEGAL_SHARES}
+    counts |= {f"n_{param}": kept_sum(field) for param, _, field in LEGAL_SHARES}
     return counts
 
 
 def registry_groups(this_year: int) -> list[dict]:
-    """The one pass over the registry: counts by kecamatan, sector and registration year.
+    """The registry's counts by kecamatan, sector and registration year, from the kept figures.
 
     Each group has n_total, n_active, n_this_year (n_total when the group's year is this one) and
     the share_counts().
     """
     groups = list(
-        Business.objects.order_by()
-        .annotate(year=ExtractYear("registered_on"))
+        RegistryTally.objects.order_by()
         .values("kecamatan_id", "sector_id", "year")
-        .annotate(n_total=Count("id"), n_active=counted(status=Business.Status.ACTIVE), **share_counts())
+        .annotate(n_total=kept_sum("total_count"), n_active=kept_sum("active_count"), **share_counts())
+        .filter(n_total__gt=0)
     )
     for group in groups:
         group["n_this_year"] = group["n_total"] if group["year"] == this_year else 0
