@@ -104,7 +104,11 @@ class BusinessFilter(django_filters.FilterSet):
         # Kecamatan and sectors from the remembered reference lists: no query, no 22 objects built.
         for name in ("kecamatan", "sector"):
             field = self.form.fields[name]
-            field.widget.choices = [("", field.empty_label), *reference.choices_of(field.queryset)]
+            # A callable: listed only when the form is rendered (the API filters without rendering).
+            field.widget.choices = lambda field=field: [
+                ("", field.empty_label),
+                *reference.choices_of(field.queryset),
+            ]
         choices, kecamatan_of = desa_grouped_choices()
         desa_field = self.form.fields["desa"]
         desa_field.choices = choices
