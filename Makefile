@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve loadtest loadtest-busy test install install-dev chromium lint format migrate demo clean backup restore
+.PHONY: run serve loadtest loadtest-busy test install install-dev chromium pango lint format migrate demo clean backup restore
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -23,8 +23,16 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	$(PIP) install -q -r requirements-dev.txt
 	@touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed pango
+install-dev: $(VENV)/.installed-dev pango
+
+## WeasyPrint draws the quarterly brief's PDF (coaching/brief/) with Debian's Pango and its fonts.
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+pango:
+	@dpkg -s $(PANGO_PACKAGES) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $(PANGO_PACKAGES) >/dev/null; \
+	  else echo "Pasang Pango dulu: sudo apt-get install -y $(PANGO_PACKAGES)" >&2; exit 1; fi; }
 
 ## Install, migrate a SQLite database in the project folder, load demo data once, serve the app.
 run: install

@@ -58,6 +58,7 @@ urlpatterns = [
     path("belanja/<int:pk>/hapus/", views.expenditure_delete, name="expenditure_delete"),
     path("program/<int:pk>/realisasi/", views.realisation, name="realisation"),
     path("program/<int:pk>/laporan-triwulan/", views.quarterly_report, name="quarterly_report"),
+    path("program/<int:pk>/ringkasan-triwulan/", views.quarterly_brief, name="quarterly_brief"),
     # List exports: ?format=xlsx|csv plus the list's own filter parameters.
     path("program/<int:pk>/peserta/ekspor/", views.cohort_export, name="cohort_export"),
     path("sesi/ekspor/", views.session_export, name="session_export"),

@@ -267,6 +267,7 @@ def registry_import_preview(*, registry_import: RegistryImport, progress=None) -
         return None
     _record_counts(registry_import, plan)
     registry_import.preview = imports.preview_data(plan)
+    imports.keep_decisions(registry_import.file.path, plan)
     registry_import.status = RegistryImport.Status.READY
     registry_import.save()
     return plan
@@ -302,13 +303,14 @@ def _batches(items: list, size: int):
         yield items[start : start + size]
 
 
-def _update_in_one_statement(businesses: list[Business], fields: list[str]) -> None:
-    """UPDATE … FROM (VALUES …): the rows' new values in one statement per batch.
+def _update_in_one_statement(rows: list[tuple[int, dict]], attnames: list[str]) -> None:
+    """UPDATE … FROM (VALUES …): the rows' new values (pk, {attname: value}) in one statement per batch.
 
     Django's bulk_update writes a CASE WHEN per field and row, which took 110 of the 160 s an import
     of 35.000 updates spent; joining a VALUES list updates the same rows in well under a second.
     """
-    model_fields = [Business._meta.get_field(name) for name in fields]
+    by_attname = {field.attname: field for field in Business._meta.concrete_fields}
+    model_fields = [by_attname[name] for name in attnames]
     quote = connection.ops.quote_name
     cast = connection.vendor == "postgresql"  # VALUES of NULLs only are text there
     assignments = ", ".join(
@@ -316,17 +318,15 @@ def _update_in_one_statement(businesses: list[Business], fields: list[str]) -> N
         + (f"CAST(v.column{i} AS {field.db_type(connection)})" if cast else f"v.column{i}")
         for i, field in enumerate(model_fields, start=2)
     )
-    placeholders = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    placeholders = "(" + ", ".join(["%s"] * (len(attnames) + 1)) + ")"
     params = []
-    for business in businesses:
-        params.append(business.pk)
-        params.extend(
-            field.get_db_prep_save(getattr(business, field.attname), connection) for field in model_fields
-        )
+    for pk, values in rows:
+        params.append(pk)
+        params.extend(field.get_db_prep_save(values[field.attname], connection) for field in model_fields)
     table = quote(Business._meta.db_table)
     # Table and column names come from the model; every value goes as a parameter.
-    values = ", ".join([placeholders] * len(businesses))
-    sql = f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v WHERE {table}.id = v.column1"
+    values_sql = ", ".join([placeholders] * len(rows))
+    sql = f"UPDATE {table} SET {assignments} FROM (VALUES {values_sql}) AS v WHERE {table}.id = v.column1"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -364,22 +364,23 @@ def _copy_into_history(pks: list[int], *, history_type: str, user, reason: str) 
         cursor.execute(sql, [*params, *pks])
 
 
-def _write_updates(updates: list, *, user, reason: str, report, done: int, total: int) -> int:
+def _write_updates(updates: list[imports.Update], *, user, reason: str, report, done: int, total: int) -> int:
     """The updated businesses, grouped by the fields that changed, each with its history row."""
     # One statement sets the same columns on every row: group rows by what changed.
-    by_fields: dict[tuple[str, ...], list[Business]] = {}
+    by_fields: dict[tuple[str, ...], list[tuple[int, dict]]] = {}
     now = timezone.now()
-    for row in updates:
-        row.business.size_class = row.business.computed_size_class()
-        row.business.updated_at = now  # a direct UPDATE skips auto_now
-        # No save(), which raises the version; the plan read these rows under select_for_update, so
-        # their versions are current and the next one is ours to write.
-        row.business.version += 1
-        fields = tuple(sorted({name for name, _, _ in row.changes}))
-        by_fields.setdefault(fields, []).append(row.business)
-    for fields, businesses in by_fields.items():
-        for batch in _batches(businesses, IMPORT_BATCH_SIZE):
-            pks = [business.pk for business in batch]
+    for update in updates:
+        # The businesses were locked at the version their values were decided on; the next is ours.
+        values = {
+            **update.values,
+            "size_class": update.size_class,
+            "updated_at": now,  # a direct UPDATE skips auto_now
+            "version": update.version + 1,
+        }
+        by_fields.setdefault(tuple(sorted(update.values)), []).append((update.pk, values))
+    for fields, rows in by_fields.items():
+        for batch in _batches(rows, IMPORT_BATCH_SIZE):
+            pks = [pk for pk, _ in batch]
             with tallies.tracking(pks):
                 _update_in_one_statement(batch, [*fields, "size_class", "updated_at", "version"])
             _copy_into_history(pks, history_type="~", user=user, reason=reason)
@@ -388,48 +389,79 @@ def _write_updates(updates: list, *, user, reason: str, report, done: int, total
     return done
 
 
+def _write(creates: list[Business], updates: list[imports.Update], *, user, reason: str, report) -> None:
+    """New businesses (with their history) in batches, then the updates."""
+    total, done = len(creates) + len(updates), 0
+    report("menyimpan", done, total)
+    for batch in _batches(creates, IMPORT_BATCH_SIZE):
+        for business in batch:
+            business.size_class = business.computed_size_class()
+        bulk_create_with_history(
+            batch, Business, batch_size=IMPORT_BATCH_SIZE, default_user=user, default_change_reason=reason
+        )
+        tallies.created(batch)
+        done += len(batch)
+        report("menyimpan", done, total)
+    _write_updates(updates, user=user, reason=reason, report=report, done=done, total=total)
+
+
+def _as_previewed(registry_import: RegistryImport) -> imports.Decisions | None:
+    """The preview's decisions, when the registry is as the preview saw it; the businesses they
+    update are locked (select_for_update) at the versions the preview read."""
+    decisions = imports.recall_decisions(registry_import.file.path)
+    if decisions is None or decisions.digest != registry_import.preview.get("digest"):
+        return None
+    expected = {update.pk: update.version for update in decisions.updates}
+    locked = {}
+    for batch in _batches(sorted(expected), IMPORT_BATCH_SIZE):
+        rows = Business.objects.filter(pk__in=batch).order_by("pk").select_for_update()
+        locked.update(rows.values_list("pk", "version"))
+    if locked != expected or imports.registry_fingerprint() != decisions.fingerprint:
+        return None
+    return decisions
+
+
+def _planned_again(registry_import: RegistryImport, progress) -> tuple[list[Business], list[imports.Update]]:
+    """The file planned again with the businesses to update locked; refused if it differs from the preview."""
+    plan = imports.build_plan(
+        registry_import.file.path, registry_import.file_name, lock=True, progress=progress, keep=True
+    )
+    if plan.digest != registry_import.preview.get("digest"):
+        raise ImportRefused(
+            "Registri atau berkas berubah sejak pratinjau dibuat; tidak ada yang disimpan. "
+            "Unggah berkasnya lagi untuk pratinjau baru."
+        )
+    if plan.counts[imports.ERROR] and not registry_import.skip_error_rows:
+        raise ImportRefused("Ada baris bergalat dan tidak dipilih untuk dilewati; tidak ada yang disimpan.")
+    _record_counts(registry_import, plan)
+    return [row.business for row in plan.of(imports.CREATE)], imports.updates_of(plan)
+
+
 def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> None:
     """Write a confirmed import: all rows or none, each change in the business's history.
 
-    The file is planned again inside the transaction with the businesses to update locked; if that plan
-    differs from the one previewed (someone edited the registry meanwhile), nothing is written.
+    Inside one transaction, with the businesses to update locked: when the registry is as the preview
+    saw it (imports.decided), the preview's decisions are written; otherwise the file is planned again,
+    and if that plan differs from the one previewed (someone edited the registry meanwhile), nothing is
+    written.
     """
     report = progress or imports.no_progress
     user = registry_import.confirmed_by or registry_import.created_by
     reason = registry_import.change_reason
     try:
         with transaction.atomic():
-            plan = imports.build_plan(
-                registry_import.file.path, registry_import.file_name, lock=True, progress=progress, keep=True
-            )
-            if plan.digest != registry_import.preview.get("digest"):
-                raise ImportRefused(
-                    "Registri atau berkas berubah sejak pratinjau dibuat; tidak ada yang disimpan. "
-                    "Unggah berkasnya lagi untuk pratinjau baru."
-                )
-            if plan.counts[imports.ERROR] and not registry_import.skip_error_rows:
+            if registry_import.error_count and not registry_import.skip_error_rows:
                 raise ImportRefused(
                     "Ada baris bergalat dan tidak dipilih untuk dilewati; tidak ada yang disimpan."
                 )
-            creates = [row.business for row in plan.of(imports.CREATE)]
-            updates = plan.of(imports.UPDATE)
-            total, done = len(creates) + len(updates), 0
-            report("menyimpan", done, total)
-            for batch in _batches(creates, IMPORT_BATCH_SIZE):
-                for business in batch:
-                    business.size_class = business.computed_size_class()
-                bulk_create_with_history(
-                    batch,
-                    Business,
-                    batch_size=IMPORT_BATCH_SIZE,
-                    default_user=user,
-                    default_change_reason=reason,
-                )
-                tallies.created(batch)
-                done += len(batch)
-                report("menyimpan", done, total)
-            _write_updates(updates, user=user, reason=reason, report=report, done=done, total=total)
-            _record_counts(registry_import, plan)
+            if decisions := _as_previewed(registry_import):
+                creates = [Business(**values) for values in decisions.creates]
+                updates = decisions.updates
+            else:
+                creates, updates = _planned_again(registry_import, progress)
+            _write(creates, updates, user=user, reason=reason, report=report)
+            registry_import.rows_processed = registry_import.rows_total
+            registry_import.heartbeat_at = timezone.now()
             registry_import.status = RegistryImport.Status.DONE
             registry_import.finished_at = timezone.now()
             registry_import.error_message = ""
@@ -447,3 +479,4 @@ def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> 
         )
     finally:
         imports.forget_rows(registry_import.file.path)
+        imports.forget_decisions(registry_import.file.path)

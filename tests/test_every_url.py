@@ -191,6 +191,7 @@ PAGES = [
     ("coaching:expenditure_delete",     "expenditure",    LOGIN, 200, 403, 403, 403),
     ("coaching:realisation",            "programme",      LOGIN, 200, 200, 403, 200),
     ("coaching:quarterly_report",       "programme",      LOGIN, 200, 200, 403, 200),
+    ("coaching:quarterly_brief",        "programme",      LOGIN, 200, 200, 403, 200),
     # the read API: a token or nothing (tests/api/ calls it with each role's token)
     ("api:openapi",                     None,             TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
     ("api:registry_aggregates",         None,             TOKEN, TOKEN, TOKEN, TOKEN, TOKEN),
@@ -210,6 +211,7 @@ DOWNLOADS = {
     "coaching:session_export",
     "coaching:expenditure_export",
     "coaching:quarterly_report",
+    "coaching:quarterly_brief",
     "coaching:enrolment_evidence",
 }
 

@@ -241,6 +241,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint (the quarterly brief's PDF) logs each step of every document at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # --- Read API (/api/v1/, umkm_blitar/api) -------------------------------------------------------------

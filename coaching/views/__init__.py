@@ -27,7 +27,7 @@ from .events import event_add_participants, event_create, event_detail, event_ed
 from .fixes import data_to_fix
 from .monev import sub_activity_create, sub_activity_edit, sub_activity_list
 from .programmes import programme_create, programme_detail, programme_edit, programme_list, programme_plan
-from .realisation import quarterly_report, realisation
+from .realisation import quarterly_brief, quarterly_report, realisation
 from .sessions import (
     my_sessions,
     session_add_attendees,
@@ -91,6 +91,7 @@ __all__ = [
     "expenditure_delete",
     "expenditure_export",
     "realisation",
+    "quarterly_brief",
     "quarterly_report",
     "data_to_fix",
 ]

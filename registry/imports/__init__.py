@@ -16,6 +16,7 @@ reference  kecamatan, desa and sectors by spelling
 plan       matching rows to the registry, validating them: build_plan
 preview    what the preview page keeps of a plan
 remembered the rows a preview read, kept for its apply
+decided    what a preview decided, kept for its apply while the registry stays as it was
 xlsx       a workbook's cells, streamed with expat
 template   the downloadable template
 """
@@ -28,6 +29,15 @@ from .cells import (
     read_phone,
 )
 from .columns import COLUMNS, HEADER_FIELDS, REQUIRED_COLUMNS, header_key
+from .decided import (
+    Decisions,
+    Update,
+    forget_decisions,
+    keep_decisions,
+    recall_decisions,
+    registry_fingerprint,
+    updates_of,
+)
 from .files import ImportFileError, decode_csv, no_progress, sniff_delimiter
 from .plan import CREATE, ERROR, UNCHANGED, UPDATE, Plan, build_plan
 from .preview import preview_data
@@ -44,6 +54,13 @@ __all__ = [
     "UNCHANGED",
     "UPDATE",
     "CellError",
+    "Decisions",
+    "Update",
+    "forget_decisions",
+    "keep_decisions",
+    "recall_decisions",
+    "registry_fingerprint",
+    "updates_of",
     "ImportFileError",
     "Plan",
     "build_plan",

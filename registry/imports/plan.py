@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from ..formatting import thousands
@@ -43,6 +44,19 @@ class RegistryIndex:
             self.identifiers[pk] = (nib, nik)
 
 
+def registry_fingerprint() -> list:
+    """Count, highest ID, newest creation and sum of versions of the registry, in one query.
+
+    Every save raises a business's version and every new business raises the count or the highest ID,
+    so an unchanged fingerprint is an unchanged registry (imports.decided).
+    """
+    figures = Business.objects.order_by().aggregate(
+        count=Count("pk"), last_id=Max("pk"), newest=Max("created_at"), versions=Sum("version")
+    )
+    newest = figures["newest"]
+    return [figures["count"], figures["last_id"], newest.isoformat() if newest else None, figures["versions"]]
+
+
 # --- The plan ----------------------------------------------------------------------------------
 
 
@@ -67,6 +81,7 @@ class Plan:
     sheet: Sheet
     rows: list[RowPlan]
     notices: list[str] = field(default_factory=list)  # what concerns the whole file, not one row
+    fingerprint: list | None = None  # the registry's, before it was read (imports.decided), when kept
 
     def of(self, action: str) -> list[RowPlan]:
         return [row for row in self.rows if row.action == action]
@@ -441,13 +456,16 @@ def build_plan(
 
     Queries: three for the reference data, one streamed for the registry's keys, and one per thousand
     businesses to update (locked with select_for_update when `lock`, inside the apply's transaction).
-    `keep`: the upload's rows are kept after its preview's reading, for its apply (imports.remembered).
+    `keep`: the upload's rows are kept after its preview's reading, for its apply (imports.remembered),
+    and the registry's fingerprint is taken first (one more query) for the decisions (imports.decided).
     """
     report = progress or no_progress
     report("membaca", 0, 0)
     sheet, raw_rows = read_file(path, file_name, report, keep=keep)
     total = len(raw_rows)
     reference = Reference()
+    # Taken before the registry is read: whatever changes after it changes the fingerprint too.
+    fingerprint = registry_fingerprint() if keep else None
     index = RegistryIndex()
     rows = _read_rows(raw_rows, sheet, reference, report)
     notices = _match_rows(rows, sheet, index)
@@ -461,4 +479,4 @@ def build_plan(
         if done % PROGRESS_EVERY == 0:
             report("memeriksa", (total + 2 * done) // 3, total)
     report("memeriksa", total, total)
-    return Plan(sheet, rows, notices)
+    return Plan(sheet, rows, notices, fingerprint)

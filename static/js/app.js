@@ -109,3 +109,16 @@ window.addEventListener("pageshow", function () {
     });
   });
 });
+
+// On paper, pages after the first repeat the printed header's line (office, page, programme, quarter,
+// date) at their top: static/css/print.css writes this custom property into a page margin box.
+(function () {
+  var header = document.querySelector(".print-header");
+  if (!header) {
+    return;
+  }
+  var line = Array.prototype.map.call(header.querySelectorAll("p"), function (part) {
+    return part.textContent.replace(/\s+/g, " ").trim();
+  }).join(" · ");
+  document.documentElement.style.setProperty("--print-running-header", JSON.stringify(line));
+})();

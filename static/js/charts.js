@@ -99,3 +99,20 @@
     canvas.chart = chart;
   });
 })();
+
+// Paper is narrower than the screen: each chart is redrawn at its printed size before printing (the print
+// stylesheet sizes its box) and at the screen's after. Chromium applies the print media query after
+// "beforeprint", so the media query's change is listened to as well.
+(function () {
+  if (typeof Chart === "undefined") {
+    return;
+  }
+  function resizeAll() {
+    Object.values(Chart.instances).forEach(function (chart) {
+      chart.resize();
+    });
+  }
+  window.addEventListener("beforeprint", resizeAll);
+  window.addEventListener("afterprint", resizeAll);
+  window.matchMedia("print").addEventListener("change", resizeAll);
+})();

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from coaching import selectors as coaching
 from registry.filters import business_filter
 from registry.models import Desa, Kecamatan
 from tests.factories import BusinessFactory
@@ -203,6 +204,19 @@ def test_a_programme_carries_its_progress_coverage_and_realisation(api_world, ap
         line["spent_to_date"] for line in realisation["lines"]
     )
     assert realisation["total"]["spent_to_date"] > 0
+    # Grouped by SIPD sub-kegiatan as the Monev sheet and the realisation page group it, to the rupiah.
+    expected = coaching.realisation(programme, 4).sub_activities
+    assert [
+        (group["code"], group["allocation"], group["spent_to_date"], [row["name"] for row in group["lines"]])
+        for group in realisation["sub_activities"]
+    ] == [
+        (group.code, group.allocation, group.spent_to_date, [line.name for line in group.lines])
+        for group in expected
+    ]
+    assert (
+        sum(group["spent_to_date"] for group in realisation["sub_activities"])
+        == (realisation["total"]["spent_to_date"])
+    )
     assert api_get(reverse("api:programme_detail", args=[programme.pk + 99]), "staf").status_code == 404
 
 

@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from registry import imports, jobs, services
-from registry.models import Business, RegistryImport
+from registry.models import Business, Desa, RegistryImport
 from registry.services import registry_import_run
 from tests.factories import BusinessFactory
 from tests.registry.fixtures import make_messy
@@ -342,7 +342,9 @@ def test_an_import_failing_half_way_leaves_the_registry_unchanged(
 def test_apply_refuses_when_the_registry_changed_after_the_preview(tmp_path, messy, existing, staf):
     registry_import = previewed(tmp_path, messy, staf)
     services.registry_import_confirm(registry_import=registry_import, user=staf, skip_error_rows=True)
-    Business.objects.filter(nib=f"{make_messy.NIB_STEM}00003").update(turnover=120_000_000)
+    edited = Business.objects.get(nib=f"{make_messy.NIB_STEM}00003")
+    edited.turnover = 120_000_000
+    edited.save()  # as every writer does: the business moves to its next version
     before = (Business.objects.count(), History.objects.count())
 
     services.registry_import_apply(registry_import=registry_import)
@@ -351,6 +353,85 @@ def test_apply_refuses_when_the_registry_changed_after_the_preview(tmp_path, mes
     assert registry_import.status == RegistryImport.Status.FAILED
     assert "berubah sejak pratinjau" in registry_import.error_message
     assert (Business.objects.count(), History.objects.count()) == before
+
+
+def _count_plans(monkeypatch) -> list:
+    plans = []
+    build_plan = imports.build_plan
+
+    def counted(*args, **kwargs):
+        plans.append(kwargs.get("lock"))
+        return build_plan(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "build_plan", counted)
+    return plans
+
+
+def test_an_unchanged_registry_gets_the_previews_decisions_without_planning_again(
+    tmp_path, messy, existing, staf, monkeypatch
+):
+    registry_import = previewed(tmp_path, messy, staf)
+    services.registry_import_confirm(registry_import=registry_import, user=staf, skip_error_rows=True)
+    plans = _count_plans(monkeypatch)
+
+    services.registry_import_apply(registry_import=registry_import)
+
+    registry_import.refresh_from_db()
+    assert registry_import.status == RegistryImport.Status.DONE
+    assert plans == []
+    assert Business.objects.get(nib=f"{make_messy.NIB_STEM}00003").turnover == 150_000_000
+    assert not imports.decided.decided_path(registry_import.file.path).exists()  # forgotten at the end
+
+
+def test_another_business_edited_since_the_preview_means_planning_again(
+    tmp_path, messy, existing, staf, monkeypatch
+):
+    registry_import = previewed(tmp_path, messy, staf)
+    services.registry_import_confirm(registry_import=registry_import, user=staf, skip_error_rows=True)
+    outsider = BusinessFactory(name="Usaha di luar berkas")
+    outsider.employees += 1
+    outsider.save()
+    plans = _count_plans(monkeypatch)
+
+    services.registry_import_apply(registry_import=registry_import)
+
+    registry_import.refresh_from_db()
+    # The fingerprint moved, so the file was planned again under lock: the same plan, written.
+    assert plans == [True]
+    assert registry_import.status == RegistryImport.Status.DONE
+    assert Business.objects.get(nib=f"{make_messy.NIB_STEM}00003").turnover == 150_000_000
+
+
+def test_a_namesake_added_since_the_preview_refuses_the_new_row_that_would_now_match_it(
+    tmp_path, messy, existing, staf
+):
+    registry_import = previewed(tmp_path, messy, staf)
+    services.registry_import_confirm(registry_import=registry_import, user=staf, skip_error_rows=True)
+    decided = imports.recall_decisions(registry_import.file.path)
+    # A new business the file identifies by its name and desa only: now the registry has one so named.
+    new = next(values for values in decided.creates if not values["nib"] and not values["owner_nik"])
+    BusinessFactory(name=new["name"], desa=Desa.objects.get(pk=new["desa_id"]))
+    before = Business.objects.count()
+
+    services.registry_import_apply(registry_import=registry_import)
+
+    registry_import.refresh_from_db()
+    assert registry_import.status == RegistryImport.Status.FAILED
+    assert "berubah sejak pratinjau" in registry_import.error_message
+    assert Business.objects.count() == before
+
+
+def test_unreadable_decisions_mean_planning_again(tmp_path, messy, existing, staf, monkeypatch):
+    registry_import = previewed(tmp_path, messy, staf)
+    services.registry_import_confirm(registry_import=registry_import, user=staf, skip_error_rows=True)
+    imports.decided.decided_path(registry_import.file.path).write_text("{not json")
+    plans = _count_plans(monkeypatch)
+
+    services.registry_import_apply(registry_import=registry_import)
+
+    registry_import.refresh_from_db()
+    assert plans == [True]
+    assert registry_import.status == RegistryImport.Status.DONE
 
 
 def test_a_file_without_the_required_columns_fails_with_a_clear_message(tmp_path, staf):

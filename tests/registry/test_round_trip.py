@@ -242,3 +242,31 @@ def test_the_export_writes_identifiers_as_text_cells(tmp_path, demo):
         filled = [cell for cell in cells if cell.value is not None]
         assert filled
         assert all(cell.data_type == "s" and cell.number_format == "@" for cell in filled), header
+
+
+def test_the_whole_demo_registry_goes_out_and_back_in_unchanged_and_into_an_empty_registry_whole(
+    tmp_path, monkeypatch, admin_user
+):
+    """The issue's case at full size: every business the demo registry holds today, not a sample."""
+    monkeypatch.setattr(seed_demo, "seed_programmes", lambda **options: [])
+    call_command("seed_demo", stdout=StringIO())
+    before, history = snapshot(), History.objects.count()
+    assert len(before) == seed_demo.DEFAULT_BUSINESSES
+    path = export(tmp_path / "registri.xlsx", admin_user)
+
+    again = run_import(path, admin_user)
+
+    assert (again.unchanged_count, again.created_count, again.updated_count, again.error_count) == (
+        len(before),
+        0,
+        0,
+        0,
+    )
+    assert snapshot() == before
+    assert History.objects.count() == history
+
+    Business.objects.all().delete()
+    fresh = run_import(path, admin_user)
+
+    assert (fresh.created_count, fresh.error_count) == (len(before), 0)
+    assert sorted(snapshot().values(), key=repr) == sorted(before.values(), key=repr)

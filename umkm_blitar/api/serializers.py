@@ -174,6 +174,11 @@ class ProgrammeDetailSerializer(ProgrammeSerializer):
 
 class LineSerializer(serializers.Serializer):
     name = serializers.CharField()
+    account_code = serializers.CharField(
+        source="line.account_code",
+        default="",
+        help_text="Kode rekening belanja (5.1.02.xx.xx.xxxx); kosong bila belum diisi.",
+    )
     category = serializers.CharField()
     allocation = serializers.IntegerField()
     plan_quarter = serializers.IntegerField()
@@ -207,6 +212,27 @@ class PhysicalSerializer(serializers.Serializer):
     average_percent = percent()
 
 
+class SubActivitySerializer(serializers.Serializer):
+    """One sub-kegiatan as e-Monev reports it (the workbook's Monev sheet), with its budget lines."""
+
+    code = serializers.CharField(
+        help_text="Kode sub kegiatan SIPD (Permendagri 90/2019), atau tanda belum diisi."
+    )
+    name = serializers.CharField()
+    allocation = serializers.IntegerField(help_text="Pagu, rupiah.")
+    spent_quarter = serializers.IntegerField()
+    spent_to_date = serializers.IntegerField()
+    percent = percent()
+    output_indicator = serializers.CharField()
+    output_unit = serializers.CharField()
+    output_target = serializers.IntegerField(allow_null=True)
+    output_realised = serializers.IntegerField(allow_null=True)
+    physical_percent = serializers.DecimalField(
+        max_digits=None, decimal_places=1, coerce_to_string=False, allow_null=True
+    )
+    lines = LineSerializer(many=True)
+
+
 class RealisationSerializer(serializers.Serializer):
     programme = serializers.IntegerField(source="programme.pk")
     quarter = serializers.IntegerField()
@@ -215,6 +241,9 @@ class RealisationSerializer(serializers.Serializer):
     ends_on = serializers.DateField()
     as_of = serializers.DateField()
     lines = LineSerializer(many=True)
+    sub_activities = SubActivitySerializer(
+        many=True, help_text="Belanja per sub kegiatan SIPD, seperti e-Monev."
+    )
     total = LineSerializer()
     quarters = QuarterSerializer(many=True)
     physical = PhysicalSerializer()

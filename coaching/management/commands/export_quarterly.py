@@ -27,7 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year, quarter, output, programme, show_nik, **options):
-        chosen = self._programme(year, programme)
+        chosen = programme_of_year(year, programme)
         path = Path(output or report_filename(chosen, quarter))
         workbook = quarterly_workbook(chosen, quarter, show_nik=show_nik)
         try:
@@ -39,16 +39,18 @@ class Command(BaseCommand):
             f"({thousands(len(workbook))} bita, NIK {'utuh' if show_nik else 'disamarkan'})."
         )
 
-    def _programme(self, year: int, programme_id: int | None) -> Programme:
-        programmes = list(Programme.objects.filter(year=year).order_by("pk"))
-        if programme_id is not None:
-            for programme in programmes:
-                if programme.pk == programme_id:
-                    return programme
-            raise CommandError(f"Tidak ada program dengan ID {programme_id} di tahun {year}.")
-        if not programmes:
-            raise CommandError(f"Tidak ada program di tahun {year}.")
-        if len(programmes) > 1:
-            listed = "\n".join(f"  --programme {programme.pk}: {programme.name}" for programme in programmes)
-            raise CommandError(f"Tahun {year} punya {len(programmes)} program; pilih satu:\n{listed}")
-        return programmes[0]
+
+def programme_of_year(year: int, programme_id: int | None) -> Programme:
+    """The programme a command names by year (and ID when the year has several), or why there is none."""
+    programmes = list(Programme.objects.filter(year=year).order_by("pk"))
+    if programme_id is not None:
+        for programme in programmes:
+            if programme.pk == programme_id:
+                return programme
+        raise CommandError(f"Tidak ada program dengan ID {programme_id} di tahun {year}.")
+    if not programmes:
+        raise CommandError(f"Tidak ada program di tahun {year}.")
+    if len(programmes) > 1:
+        listed = "\n".join(f"  --programme {programme.pk}: {programme.name}" for programme in programmes)
+        raise CommandError(f"Tahun {year} punya {len(programmes)} program; pilih satu:\n{listed}")
+    return programmes[0]
