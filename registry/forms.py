@@ -32,7 +32,8 @@ class DesaSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):  # noqa: ARG002 (Widget.render's signature)
         # Rendered once with nothing chosen (reference.remembered_markup), then the chosen option
         # marked: the markup Django's select would give, without building 248 options each request.
-        parts = (name, self.build_attrs(self.attrs, attrs), self.choices, self.kecamatan_of)
+        # The choices as values (a filter's are an iterator object, whose repr changes every time).
+        parts = (name, self.build_attrs(self.attrs, attrs), list(self.choices), self.kecamatan_of)
         markup = reference.remembered_markup(parts, lambda: self.render_options(name, NOTHING_CHOSEN, attrs))
         for chosen in self.format_value(value):
             option = markup.find(f'<option value="{escape(chosen)}"')

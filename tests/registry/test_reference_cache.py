@@ -59,3 +59,19 @@ def test_a_renamed_desa_shows_at_once(client_for):
     desa.save()
     page = client.get(url).content.decode()
     assert "Karanggayam Baru (Desa)" in page and "Karanggayam (Desa)" not in page
+
+
+def test_the_list_filters_desa_select_is_rendered_once_not_on_every_request(monkeypatch):
+    rendered = []
+    render_options = forms.DesaSelect.render_options
+
+    def counted(self, *args, **kwargs):
+        rendered.append(args)
+        return render_options(self, *args, **kwargs)
+
+    monkeypatch.setattr(forms.DesaSelect, "render_options", counted)
+    first = str(filters.business_filter({}).form["desa"])
+    again = str(filters.business_filter({}).form["desa"])
+    chosen = str(filters.business_filter({"desa": Desa.objects.order_by("code").first().pk}).form["desa"])
+    assert len(rendered) == 1
+    assert first == again and chosen != first and chosen.count(" selected") == 1
