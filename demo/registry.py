@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from demo.draws import at_hour
+from registry import tallies
 from registry.kbli import SECTOR_KBLI_PREFIXES
 from registry.models import Business, Desa, KbliCode, Sector
 
@@ -335,6 +336,7 @@ def seed_registry(*, total: int, seed: int, user=None, today: datetime.date | No
             default_user=user,
             default_change_reason="Data demo",
         )
+        tallies.created(batch)  # a bulk insert skips save(), which keeps the registry's figures
         created += len(batch)
     return created
 
@@ -361,6 +363,7 @@ def top_up_registry(*, total: int, seed: int, on_batch: Callable[[int], None] | 
     for batch in _batches(rows, BATCH_SIZE):
         with transaction.atomic():
             Business.objects.bulk_create(batch)
+            tallies.created(batch)
         created += len(batch)
         if on_batch:
             on_batch(existing + created)

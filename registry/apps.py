@@ -8,7 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registri UMKM"
 
     def ready(self):
-        from . import export_builders, pagination  # noqa: F401 — pagination connects the kept counts' signal
+        from . import export_builders, pagination, tallies  # noqa: F401 — pagination and tallies connect signals
         from .roles import apply_roles
 
         export_builders.register()

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from . import reference
 from .forms import DesaSelect, desa_grouped_choices
 from .models import Business, Kecamatan, Sector
 from .selectors import business_list
@@ -100,6 +101,14 @@ class BusinessFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Kecamatan and sectors from the remembered reference lists: no query, no 22 objects built.
+        for name in ("kecamatan", "sector"):
+            field = self.form.fields[name]
+            # A callable: listed only when the form is rendered (the API filters without rendering).
+            field.widget.choices = lambda field=field: [
+                ("", field.empty_label),
+                *reference.choices_of(field.queryset),
+            ]
         choices, kecamatan_of = desa_grouped_choices()
         desa_field = self.form.fields["desa"]
         desa_field.choices = choices

@@ -5,10 +5,14 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
+from . import reference
 from .fields import CountField, PhoneField, RupiahField, ascii_number_formfield
 from .models import Business, Desa, KbliCode
+
+NOTHING_CHOSEN = "\x00"  # a value no option has: the markup with nothing selected
 
 
 class DesaSelect(forms.Select):
@@ -26,6 +30,19 @@ class DesaSelect(forms.Select):
         return option
 
     def render(self, name, value, attrs=None, renderer=None):  # noqa: ARG002 (Widget.render's signature)
+        # Rendered once with nothing chosen (reference.remembered_markup), then the chosen option
+        # marked: the markup Django's select would give, without building 248 options each request.
+        # The choices as values (a filter's are an iterator object, whose repr changes every time).
+        parts = (name, self.build_attrs(self.attrs, attrs), list(self.choices), self.kecamatan_of)
+        markup = reference.remembered_markup(parts, lambda: self.render_options(name, NOTHING_CHOSEN, attrs))
+        for chosen in self.format_value(value):
+            option = markup.find(f'<option value="{escape(chosen)}"')
+            if option >= 0:
+                close = markup.index(">", option)
+                markup = f"{markup[:close]} selected{markup[close:]}"
+        return mark_safe(markup)  # noqa: S308 — built by format_html, one attribute added
+
+    def render_options(self, name, value, attrs=None):
         # The same markup as Django's select template, written here: 248 desa through the option
         # template cost the registry list a third of its time.
         widget = self.get_context(name, value, attrs)["widget"]
@@ -109,6 +126,10 @@ def use_desa_select(field, *, empty_label="---------"):
 
 def desa_grouped_choices():
     """Desa choices grouped by kecamatan, plus the desa → kecamatan map for DesaSelect."""
+    return reference.remembered("desa-grouped-choices", _desa_grouped_choices)
+
+
+def _desa_grouped_choices():
     groups: dict[str, list] = {}
     kecamatan_of = {}
     for desa in Desa.objects.select_related("kecamatan").order_by("kecamatan__name", "name"):

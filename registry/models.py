@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -233,10 +233,18 @@ class Business(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        # Imported here: registry.tallies reads these models.
+        from . import tallies
+
         self.size_class = self.computed_size_class()
         if self.desa_id and not self.kecamatan_id:
             self.kecamatan_id = self.desa.kecamatan_id
-        save_next_version(self, super().save, *args, **kwargs)
+        # The kept figures change with the row, in its transaction; the stored row, read under lock,
+        # is what they counted before (an object loaded earlier may be behind it).
+        with transaction.atomic(using=kwargs.get("using")):
+            before = tallies.locked_state(self.pk) if self.pk is not None else None
+            save_next_version(self, super().save, *args, **kwargs)
+            tallies.tally_changes([(before, tallies.saved_state(self, before, kwargs.get("update_fields")))])
 
     def get_absolute_url(self):
         return reverse("registry:business_detail", args=[self.pk])
@@ -261,6 +269,79 @@ class Business(models.Model):
     @property
     def size_class_label(self) -> str:
         return SIZE_CLASS_LABELS.get(self.size_class, "Belum diketahui")
+
+
+def tally_count(verbose_name: str):
+    return models.IntegerField(verbose_name, default=0)
+
+
+class RegistryTally(models.Model):
+    """Kept counts of the registry by kecamatan, sector, size class and year of registration.
+
+    Kept exact in the same transaction as every write to a business (registry.tallies); the home page,
+    the registry dashboard, the kecamatan page and the open-data download read these few thousand rows
+    instead of counting the business table. `manage.py rebuild_registry_summary` recounts them.
+    """
+
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.CASCADE, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
+    size_class = models.CharField("kelas usaha", max_length=10, blank=True)
+    year = models.PositiveSmallIntegerField("tahun masuk registri")
+    total_count = tally_count("jumlah usaha")
+    active_count = tally_count("aktif")
+    nib_count = tally_count("punya NIB")
+    pirt_count = tally_count("punya PIRT")
+    halal_count = tally_count("bersertifikat halal")
+
+    class Meta:
+        verbose_name = "ringkasan registri"
+        verbose_name_plural = "ringkasan registri"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kecamatan", "sector", "size_class", "year"], name="registry_tally_key"
+            )
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.kecamatan_id}/{self.sector_id}/{self.size_class or '-'}/{self.year}: {self.total_count}"
+        )
+
+
+class DesaTally(models.Model):
+    """Kept counts of the registry by desa and year of registration (fastest-growing desa, desa lists)."""
+
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="tallies")
+    year = models.PositiveSmallIntegerField("tahun masuk registri")
+    total_count = tally_count("jumlah usaha")
+
+    class Meta:
+        verbose_name = "ringkasan registri per desa"
+        verbose_name_plural = "ringkasan registri per desa"
+        constraints = [models.UniqueConstraint(fields=["desa", "year"], name="desa_tally_key")]
+
+    def __str__(self):
+        return f"{self.desa_id}/{self.year}: {self.total_count}"
+
+
+class MonthTally(models.Model):
+    """Kept counts of the registry by kecamatan, sector and month of registration (the quarterly report)."""
+
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.CASCADE, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("tahun masuk registri")
+    month = models.PositiveSmallIntegerField("bulan masuk registri")
+    total_count = tally_count("jumlah usaha")
+
+    class Meta:
+        verbose_name = "ringkasan registri per bulan"
+        verbose_name_plural = "ringkasan registri per bulan"
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan", "sector", "year", "month"], name="month_tally_key")
+        ]
+
+    def __str__(self):
+        return f"{self.kecamatan_id}/{self.sector_id}/{self.year}-{self.month}: {self.total_count}"
 
 
 # The id a task backend gives a task (a UUID on the database backend), never free text.

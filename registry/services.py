@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history
 
-from . import imports, jobs
+from . import imports, jobs, tallies
 from .formatting import tanggal_jam
 from .models import Business, RegistryImport
 from .roles import ADMIN, ROLES
@@ -380,8 +380,9 @@ def _write_updates(updates: list[imports.Update], *, user, reason: str, report, 
         by_fields.setdefault(tuple(sorted(update.values)), []).append((update.pk, values))
     for fields, rows in by_fields.items():
         for batch in _batches(rows, IMPORT_BATCH_SIZE):
-            _update_in_one_statement(batch, [*fields, "size_class", "updated_at", "version"])
             pks = [pk for pk, _ in batch]
+            with tallies.tracking(pks):
+                _update_in_one_statement(batch, [*fields, "size_class", "updated_at", "version"])
             _copy_into_history(pks, history_type="~", user=user, reason=reason)
             done += len(batch)
             report("menyimpan", done, total)
@@ -398,6 +399,7 @@ def _write(creates: list[Business], updates: list[imports.Update], *, user, reas
         bulk_create_with_history(
             batch, Business, batch_size=IMPORT_BATCH_SIZE, default_user=user, default_change_reason=reason
         )
+        tallies.created(batch)
         done += len(batch)
         report("menyimpan", done, total)
     _write_updates(updates, user=user, reason=reason, report=report, done=done, total=total)

@@ -18,7 +18,7 @@ from .downloads import export_response
 from .fields import id_or_none
 from .forms import BusinessForm, ImportUploadForm
 from .models import Business, ExportJob, RegistryImport
-from .pagination import RegistryPaginator
+from .pagination import RegistryPaginator, SearchPaginator
 
 PAGE_SIZE = 50
 
@@ -26,7 +26,11 @@ PAGE_SIZE = 50
 @permission_required("registry.view_business", raise_exception=True)
 def business_list(request):
     business_filter = filters.business_filter(request.GET)
-    page = RegistryPaginator(business_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.GET.get("q", "").strip():
+        paginator = SearchPaginator(business_filter.qs, PAGE_SIZE, default_order=not request.GET.get("sort"))
+    else:
+        paginator = RegistryPaginator(business_filter.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "registry/business_list.html",

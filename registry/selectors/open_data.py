@@ -1,9 +1,8 @@
 """The registry's open-data aggregate: counts by kecamatan × sector × size class × year of registration."""
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
 
-from ..models import Business
+from ..models import RegistryTally
 from ..sizes import SIZE_CLASS_RANK
 
 # Mikro, kecil, menengah, besar, then the businesses whose class is not known yet.
@@ -15,24 +14,22 @@ SIZE_CLASS_ORDER = Case(
 
 
 def open_data_counts() -> QuerySet:
-    """One GROUP BY over the registry; no row reads a person's name, NIK, phone, NIB or address.
+    """One GROUP BY over the kept figures (registry.tallies); nothing of a person is ever read.
 
     Only the combinations that hold a business come back (a zero is left out), ordered as they are
     published: by kecamatan code, sector, size class and year.
     """
     return (
-        Business.objects.order_by()
+        RegistryTally.objects.order_by()
         .values(
             "kecamatan__code",
             "kecamatan__bps_code",
             "kecamatan__name",
             "sector__name",
             "size_class",
-            year=ExtractYear("registered_on"),
+            "year",
         )
-        .annotate(
-            total=Count("id"),
-            active=Count("id", filter=Q(status=Business.Status.ACTIVE)),
-        )
+        .annotate(total=Sum("total_count"), active=Sum("active_count"))
+        .filter(total__gt=0)
         .order_by("kecamatan__code", "sector__order", "sector__name", SIZE_CLASS_ORDER, "year")
     )

@@ -2,14 +2,22 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
-from ..models import Business, Kecamatan, Sector
+from ..models import DesaTally, Kecamatan, RegistryTally, Sector
 
 
 def kecamatan_desa(kecamatan: Kecamatan) -> QuerySet:
     """The kecamatan's desa and kelurahan with how many registered businesses each has."""
-    return kecamatan.desa_set.annotate(registered=Count("businesses")).order_by("name")
+    kept = (
+        DesaTally.objects.filter(desa=OuterRef("pk"))
+        .order_by()
+        .values("desa")
+        .annotate(registered=Sum("total_count"))
+        .values("registered")
+    )
+    return kecamatan.desa_set.annotate(registered=Coalesce(Subquery(kept), 0)).order_by("name")
 
 
 @dataclass
@@ -26,14 +34,14 @@ class SectorClasses:
 def kecamatan_registry(kecamatan: Kecamatan) -> list[SectorClasses]:
     """Businesses in the kecamatan by sector and size class, every sector listed; two queries.
 
-    Counted from the kecamatan's own businesses (its index), never by scanning the whole registry.
+    Counted from the kept figures (registry.tallies), never by reading the businesses.
     """
     counts = {
         (row["sector"], row["size_class"]): row["n"]
-        for row in Business.objects.filter(kecamatan=kecamatan)
+        for row in RegistryTally.objects.filter(kecamatan=kecamatan)
         .order_by()
         .values("sector", "size_class")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("total_count"))
     }
     rows = []
     for sector in Sector.objects.order_by("order", "name"):

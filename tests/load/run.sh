@@ -3,6 +3,8 @@
 # gunicorn with the production settings (bin/serve, TLS on loopback) on PostgreSQL with the demo data
 # (the full demo of today: 34.675 businesses by the end of 2023 and those since) in a database of its
 # own, LOAD_DB (default umkm_load), made afresh each run.
+# LOAD_WAIT_MIN/LOAD_WAIT_MAX: seconds between a person's pages (3–10; `make loadtest-busy`: 1–3, with
+# LOAD_MIN_RPS, the throughput the summary holds the run to).
 # Writes artifacts/load/ (locust's CSV and HTML, summary.md, summary.json) and prints the summary.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -59,5 +61,5 @@ LOAD_DURATION=$DURATION LOAD_LOGINS_JSON="$OUT/logins.json" \
   --host "https://127.0.0.1:$PORT" --csv "$OUT/load" --html "$OUT/load.html" --stop-timeout 10 \
   --loglevel WARNING || true
 "$PY" tests/load/summary.py "$OUT/load_stats.csv" --users "$USERS" --duration "${DURATION} s" \
-  --logins "$OUT/logins.json" \
+  --logins "$OUT/logins.json" --min-rps "${LOAD_MIN_RPS:-0}" \
   --out "$OUT/summary"

@@ -62,6 +62,9 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--logins", type=Path, help="the logins' figures, kept aside by the locustfile")
+    parser.add_argument(
+        "--min-rps", type=float, default=0, help="throughput goal in requests/s over all requests (0: none)"
+    )
     args = parser.parse_args(argv)
 
     rows = read(args.stats_csv)
@@ -76,7 +79,14 @@ def main(argv=None) -> int:
             f"p95 {logins['p95_ms']:.0f} ms, {logins['failures']} failed "
             "(a login hashes the password on purpose).\n"
         )
+    cores = os.cpu_count() or 1
+    text += (
+        f"\nThroughput: {total['rps']:.1f} requests/s over all requests "
+        f"({total['rps'] / cores:.1f} per core, {cores} cores).\n"
+    )
     missed = []
+    if args.min_rps and total["rps"] < args.min_rps:
+        missed.append(f"{total['rps']:.1f} requests/s (goal: at least {args.min_rps:.0f})")
     if logins is None or logins["failures"]:
         missed.append("not every user logged in")
     if total["requests"] == 0:
@@ -85,13 +95,23 @@ def main(argv=None) -> int:
         missed.append(f"{total['failures']} errors (goal: 0)")
     if total["p95_ms"] >= P95_GOAL_MS:
         missed.append(f"p95 {total['p95_ms']:.0f} ms (goal: under {P95_GOAL_MS} ms)")
-    verdict = "Goals missed: " + "; ".join(missed) if missed else "Goals met: 0 errors, p95 under 500 ms."
+    met = "Goals met: 0 errors, p95 under 500 ms" + (
+        f", at least {args.min_rps:.0f} requests/s." if args.min_rps else "."
+    )
+    verdict = "Goals missed: " + "; ".join(missed) if missed else met
     text += "\n" + verdict
     print(text)
     args.out.with_suffix(".md").write_text(text + "\n")
     args.out.with_suffix(".json").write_text(
         json.dumps(
-            {"users": args.users, "duration": args.duration, "requests": rows, "missed": missed}, indent=1
+            {
+                "users": args.users,
+                "duration": args.duration,
+                "throughput_rps": total["rps"],
+                "requests": rows,
+                "missed": missed,
+            },
+            indent=1,
         )
     )
     return 1 if missed else 0

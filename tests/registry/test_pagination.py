@@ -67,3 +67,57 @@ def test_the_list_counts_a_large_result_on_its_first_view_only(client_for):
         assert client.get(url, {"sort": "name"}).context["page"].paginator.count == 5
     counts = [len([q for q in run.captured_queries if "COUNT(" in q["sql"]]) for run in (first, again)]
     assert counts == [2, 1]
+
+
+# --- a text search: bounded whatever the word's frequency --------------------------------------
+
+
+@pytest.fixture
+def small_search_cap(monkeypatch):
+    """Past 3 matches a search counts as common here."""
+    monkeypatch.setattr(pagination, "SEARCH_EXACT_UP_TO", 3)
+
+
+def searched(client, **query):
+    response = client.get(reverse("registry:business_list"), query)
+    return response, [business.name for business in response.context["page"].object_list]
+
+
+def test_a_rare_word_lists_every_match_in_name_order_with_its_exact_count(client_for, small_search_cap):
+    for name in ["Keripik Tempe C", "Keripik Tempe A", "Batik Tulis", "Keripik Tempe B"]:
+        BusinessFactory(name=name)
+    response, names = searched(client_for("staf"), q="keripik")
+    assert names == ["Keripik Tempe A", "Keripik Tempe B", "Keripik Tempe C"]
+    assert response.context["page"].paginator.count == 3
+    assert "<strong>3</strong> usaha cocok" in response.content.decode()
+    response, names = searched(client_for("staf"), q="keripik", sort="-name")
+    assert names == ["Keripik Tempe C", "Keripik Tempe B", "Keripik Tempe A"]
+
+
+def test_a_common_word_says_more_than_and_shows_the_last_added_first(
+    client_for, small_search_cap, django_assert_max_num_queries
+):
+    added = [BusinessFactory(name=f"Keripik Tempe {letter}") for letter in "DACEB"]
+    client = client_for("staf")
+    client.get(reverse("registry:business_list"))  # the session, the user and the reference lists
+    # The session, the user, their two permission lookups, up to 4 matching ids, the page of businesses
+    # (joined); nothing counted, no reference list read.
+    with django_assert_max_num_queries(6):
+        response, names = searched(client, q="keripik")
+    assert response.context["page"].paginator.capped
+    assert names == [business.name for business in reversed(added)]
+    page = response.content.decode()
+    assert "Lebih dari <strong>3</strong> usaha cocok" in page and "yang terakhir ditambahkan" in page
+    # A sort the person chose still holds, over every match.
+    response, names = searched(client, q="keripik", sort="name")
+    assert names == sorted(business.name for business in added)
+    assert "yang terakhir ditambahkan" not in response.content.decode()
+
+
+def test_a_word_nothing_holds_and_a_nib_prefix_are_found_exactly(client_for, small_search_cap):
+    BusinessFactory(name="Gerabah Bu Sri", nib="9120001234567")
+    BusinessFactory(name="Jamu Gendong", nib="8120001234567")
+    response, names = searched(client_for("staf"), q="qzxjw")
+    assert names == [] and response.context["page"].paginator.count == 0
+    response, names = searched(client_for("staf"), q="912000")
+    assert names == ["Gerabah Bu Sri"]

@@ -23,13 +23,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--repeat", type=int, default=20, help="berapa kali tiap halaman diminta")
         parser.add_argument("--json", type=Path, help="tulis hasil juga ke berkas JSON ini")
+        parser.add_argument(
+            "--against",
+            type=Path,
+            help="JSON pengukuran lain (mis. pada 34.675 usaha): median tiap halaman dibandingkan",
+        )
 
     def handle(self, *args, **options):
         if options["businesses"] < 1 or options["repeat"] < 1:
             raise CommandError("--businesses dan --repeat harus minimal 1.")
         try:
+            against = json.loads(options["against"].read_text()) if options["against"] else None
             report = bench.run(
-                businesses=options["businesses"], repeat=options["repeat"], log=self.stdout.write
+                businesses=options["businesses"],
+                repeat=options["repeat"],
+                log=self.stdout.write,
+                against=against,
             )
         except bench.BenchError as error:
             raise CommandError(str(error)) from error
