@@ -19,6 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import get_token
 from django.views.decorators.http import require_GET, require_POST
 
+from privacy import access
+
 from . import selectors, services
 from .models import OfflineRecord
 
@@ -102,6 +104,15 @@ def sync(request):
 @permission_required(REVIEW, raise_exception=True)
 def review_list(request):
     page = Paginator(selectors.records_to_review(), 50).get_page(request.GET.get("page"))
+    shown = [record.business_id for record in page if record.business_id]
+    if page.object_list:
+        # The walk-ins' NIKs as typed and the matched businesses' NIKs are shown whole (UU 27/2022).
+        access.note(
+            request,
+            access.Kind.NIK_PAGE,
+            business_ids=shown,
+            note=f"Tinjauan pendaftaran luring, halaman {page.number} ({len(page.object_list)} catatan)",
+        )
     return render(request, "fieldwork/review_list.html", {"page": page})
 
 

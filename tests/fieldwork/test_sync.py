@@ -12,6 +12,7 @@ from django.utils import timezone
 from coaching.models import Assessment, Attendance, CoachingSession, EventParticipant
 from fieldwork import services as fieldwork_services
 from fieldwork.models import OfflineRecord
+from privacy.models import AccessLogEntry
 from registry.models import Business, Desa, Sector
 from registry.services import business_update
 from tests.factories import BusinessFactory
@@ -274,11 +275,29 @@ def test_the_review_list_keeps_its_query_count_as_matches_grow(
         )
     assert OfflineRecord.objects.filter(status="cocok").count() == 30
 
-    # session, user, its permissions (2), count, page of records with their joins
-    with django_assert_max_num_queries(8):
+    # session, user, its permissions (2), count, page of records with their joins, the access log's entry
+    with django_assert_max_num_queries(9):
         response = staf.get(reverse("fieldwork:review_list"))
 
     assert response.content.decode().count("Usaha yang sama") == 30
+
+
+def test_the_review_list_shows_nik_whole_and_says_so_in_the_access_log(field, client_for, makanan):
+    known = BusinessFactory(owner_nik=nik(6001))
+    staf = client_for("staf")
+    send(staf, walk_in(uuid.uuid4(), field.drive, 200, sector=makanan, owner_nik=known.owner_nik))
+
+    response = staf.get(reverse("fieldwork:review_list"))
+
+    assert known.owner_nik in response.content.decode()
+    logged = AccessLogEntry.objects.get(kind=AccessLogEntry.Kind.NIK_PAGE)
+    assert (logged.user, logged.business_ids) == (field.users["staf"], f",{known.pk},")
+
+
+def test_an_empty_review_list_logs_nothing(field, client_for):
+    client_for("staf").get(reverse("fieldwork:review_list"))
+
+    assert not AccessLogEntry.objects.exists()
 
 
 def test_business_update_raises_the_version_the_sync_compares(field):
