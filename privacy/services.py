@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -159,6 +160,15 @@ def _scrub_copies(values: list[str]) -> int:
         if holds_any(export_job.parameters, values):
             ExportJob.objects.filter(pk=export_job.pk).update(
                 parameters=scrub_json(export_job.parameters, values)
+            )
+            scrubbed += 1
+    # Walk-ins typed offline keep what the phone sent until staf review them (fieldwork.OfflineRecord);
+    # looked up by name so that privacy does not import the app that notes into its log.
+    offline_records = apps.get_model("fieldwork", "OfflineRecord")
+    for record in offline_records.objects.only("payload", "summary"):
+        if holds_any(record.payload, values) or holds_any(record.summary, values):
+            offline_records.objects.filter(pk=record.pk).update(
+                payload=scrub_json(record.payload, values), summary=scrub_text(record.summary, values)
             )
             scrubbed += 1
     # The person's requests stay on record (the office must show it answered them), their NIK masked.

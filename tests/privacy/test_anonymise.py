@@ -4,6 +4,7 @@ media folder; the registry's counts stay the same; the act is logged without the
 import datetime
 import io
 import subprocess
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
+from fieldwork.models import OfflineRecord
 from privacy.access import Kind, record
 from privacy.models import AccessLogEntry
 from privacy.services import business_anonymise
@@ -93,6 +96,17 @@ def demo_like_world(users):
     export_job.file.save("registri.xlsx", ContentFile(xlsx_with([["Nama", "NIK"], [OWNER, NIK]])))
     record(
         users["staf"], Kind.EXPORT, path=f"/registri/ekspor/?q={OWNER.replace(' ', '+')}", filter=f"q={NIK}"
+    )
+    # A walk-in typed on a phone at a drive, matched to the business and waiting for staf's review.
+    OfflineRecord.objects.create(
+        device_uuid=uuid.uuid4(),
+        kind=OfflineRecord.Kind.WALK_IN,
+        status=OfflineRecord.Status.MATCHED,
+        sent_by=users["pendamping"],
+        device_time=timezone.now(),
+        summary=f"{person.name} — {OWNER}",
+        payload={"data": {"name": person.name, "owner_name": OWNER, "owner_nik": NIK, "phone": PHONE}},
+        business=person,
     )
     return person, neighbour, enrolment, registry_import, other_import, export_job
 
