@@ -90,6 +90,7 @@ ACCESS = [
     ("expenditure_list",     "get",  302, 200, 200, 403, 200),
     ("expenditure_export",   "get",  302, 200, 200, 403, 200),
     ("quarterly_report",     "get",  302, 200, 200, 403, 200),
+    ("quarterly_brief",      "get",  302, 200, 200, 403, 200),
     ("expenditure_create",   "get",  302, 200, 200, 403, 403),
     ("expenditure_create",   "post", 302, 302, 302, 403, 403),
     ("expenditure_detail",   "get",  302, 200, 200, 403, 200),
@@ -105,6 +106,7 @@ DOWNLOAD = "attachment"
 TEMPLATES = {
     "expenditure_export": DOWNLOAD,
     "quarterly_report": DOWNLOAD,
+    "quarterly_brief": DOWNLOAD,
     "budget": "coaching/budget.html",
     "budget_line_create": "coaching/budget_line_form.html",
     "budget_line_edit": "coaching/budget_line_form.html",
