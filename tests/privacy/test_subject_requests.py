@@ -224,7 +224,10 @@ def test_a_restriction_takes_the_businesses_out_of_exports_and_the_api_but_not_t
 def test_the_privacy_page_is_linked_from_every_page_and_names_the_contact(role, client_for, settings):
     settings.PRIVACY_CONTACT = "PPID Dinkop-UKM, ppid@contoh.go.id"
     client = client_for(role)
-    for page in (reverse("home"), reverse("registry:business_list")):
+    pages = [reverse("home"), reverse("registry:business_list")]
+    if role != "pimpinan":
+        pages.append(reverse("fieldwork:home"))  # the offline page, a template of its own
+    for page in pages:
         assert f'href="{reverse("privacy:notice")}"' in client.get(page).text
     notice = client.get(reverse("privacy:notice"))
     assert "PPID Dinkop-UKM, ppid@contoh.go.id" in notice.text
