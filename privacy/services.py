@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from coaching.models import Assessment, Enrolment
+from registry import imports
 from registry.formatting import mask_nik
 from registry.models import Business, ExportJob, RegistryImport
 from registry.services import save_with_history
@@ -113,6 +114,10 @@ def _delete_files_holding(values: list[str]) -> int:
     for model in (RegistryImport, ExportJob):
         for row in model.objects.exclude(file=""):
             if row.file.storage.exists(row.file.name) and file_holds(row.file, values):
+                if model is RegistryImport:
+                    # The rows and decisions a preview keeps beside the upload (registry.imports) go too.
+                    path = row.file.path
+                    transaction.on_commit(lambda path=path: imports.forget_preview_files(path))
                 _delete_later(row.file)
                 model.objects.filter(pk=row.pk).update(file="")
                 deleted += 1

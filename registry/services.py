@@ -478,5 +478,4 @@ def registry_import_apply(*, registry_import: RegistryImport, progress=None) -> 
             "Mungkin ada yang menyimpan usaha yang sama pada saat yang sama: unggah ulang berkasnya.",
         )
     finally:
-        imports.forget_rows(registry_import.file.path)
-        imports.forget_decisions(registry_import.file.path)
+        imports.forget_preview_files(registry_import.file.path)

@@ -44,6 +44,13 @@ from .preview import preview_data
 from .remembered import forget as forget_rows
 from .template import template_workbook
 
+
+def forget_preview_files(path) -> None:
+    """Remove what a preview kept beside an upload: its rows and its decisions."""
+    forget_rows(path)
+    forget_decisions(path)
+
+
 __all__ = [
     "no_progress",
     "COLUMNS",
@@ -65,6 +72,7 @@ __all__ = [
     "Plan",
     "build_plan",
     "decode_csv",
+    "forget_preview_files",
     "forget_rows",
     "header_key",
     "preview_data",

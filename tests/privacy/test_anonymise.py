@@ -81,6 +81,9 @@ def demo_like_world(users):
         "registri.csv",
         ContentFile(f"nama;pemilik;nik;hp\nRengginang;{OWNER};{NIK};{PHONE}\n".encode("cp1252")),
     )
+    # What a preview keeps beside the upload for its apply (registry.imports.remembered and decided).
+    Path(f"{registry_import.file.path}.rows.json").write_text(f'{{"rows": [[2, {{"owner_nik": "{NIK}"}}]]}}')
+    Path(f"{registry_import.file.path}.plan.json").write_text(f'{{"creates": [{{"owner_name": "{OWNER}"}}]}}')
     other_import = RegistryImport.objects.create(
         file_name="lain.csv", status=RegistryImport.Status.DONE, created_by=users["staf"]
     )
