@@ -86,6 +86,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "umkm_blitar.urls"
 
+# Django's widget markup, the common widgets written out in Python (umkm_blitar/forms_renderer.py).
+FORM_RENDERER = "umkm_blitar.forms_renderer.FastTemplates"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
