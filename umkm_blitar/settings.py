@@ -122,6 +122,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses a locked-out one before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend with the permissions read in one query (umkm_blitar/auth.py).
+    "umkm_blitar.auth.RoleBackend",
+    # Still listed so that sessions begun before RoleBackend keep their login (a session names the
+    # backend that logged it in); it reads the permissions RoleBackend has already kept on the user.
     "django.contrib.auth.backends.ModelBackend",
 ]
 
