@@ -434,23 +434,23 @@ def test_the_coaching_exports_query_counts_do_not_grow_with_the_rows(
     srengat = Kecamatan.objects.get(name="Srengat").pk
     digital = Topic.objects.get(slug="digital").pk
 
-    # 1 session, 2 user, 3–4 the user's and their groups' permissions (every export the same; an
-    # .xlsx adds one: a count that stops past XLSX_WEB_ROWS), then: 5 the programme, 6 kecamatan for
-    # the filter's choice, 7 the enrolments with business, place and pendamping joined, sessions
-    # counted and assessments read in subqueries; and every export: the access log's entry
-    # (privacy/access.py).
-    queries = 7 + (export_format == "xlsx") + 1
+    # 1 session, 2 user, 3 the user's and their groups' permissions in one query (umkm_blitar/auth.py)
+    # (every export the same; an .xlsx adds one: a count that stops past XLSX_WEB_ROWS), then: 4 the
+    # programme, 5 kecamatan for the filter's choice, 6 the enrolments with business, place and
+    # pendamping joined, sessions counted and assessments read in subqueries; and every export: the
+    # access log's entry (privacy/access.py).
+    queries = 6 + (export_format == "xlsx") + 1
     with django_assert_num_queries(queries):
         cohort_body = b"".join(
             get_export(client, cohort, export_format, {"kecamatan": srengat}).streaming_content
         )
-    # 5 the topic for the filter's choice, 6 the topics of the matching sessions, 7 the sessions with
+    # 4 the topic for the filter's choice, 5 the topics of the matching sessions, 6 the sessions with
     # programme, kecamatan, desa and pendamping joined and attendees counted.
     with django_assert_num_queries(queries):
         sessions_body = b"".join(
             get_export(client, SESSION_EXPORT, export_format, {"topic": digital}).streaming_content
         )
-    # 5 the programme, 6 the budget line for the filter's choice, 7 the spending with line, session,
+    # 4 the programme, 5 the budget line for the filter's choice, 6 the spending with line, session,
     # event and recorder joined.
     with django_assert_num_queries(queries):
         spending_body = b"".join(

@@ -2,7 +2,7 @@
 
 Each page is read by a user who is not a superuser, so every permission check costs its queries
 (a superuser's cost none). The first queries are the same on every page: 1 the session, 2 the
-user, 3–4 the user's own and their groups' permissions.
+user, 3 the user's own and their groups' permissions (one query: umkm_blitar/auth.py).
 """
 
 import datetime
@@ -135,12 +135,12 @@ def test_the_cohort_page_query_count_does_not_grow_with_the_cohort(
 ):
     url = reverse("coaching:cohort", args=[data.programme.pk])
 
-    # 1–4 session, user and permissions, 5 the programme, 6 count for the paginator, 7 the page of
+    # 1–3 session, user and permissions, 4 the programme, 5 count for the paginator, 6 the page of
     # enrolments with business, kecamatan, desa, sector, pendamping and programme joined and the
-    # sessions attended counted, 8 their assessments (for the verdicts), 9–12 the headline figures:
-    # enrolments by status, sessions, the kecamatan plan, attendances; 13 kecamatan, 14 sector and
-    # 15 pendamping choices for the filter form.
-    with django_assert_max_num_queries(15):
+    # sessions attended counted, 7 their assessments (for the verdicts), 8–11 the headline figures:
+    # enrolments by status, sessions, the kecamatan plan, attendances; 12 kecamatan, 13 sector and
+    # 14 pendamping choices for the filter form.
+    with django_assert_max_num_queries(14):
         response = reader.get(url)
 
     assert response.context["page"].paginator.count == len(data.enrolments)
@@ -151,10 +151,10 @@ def test_the_cohort_page_query_count_does_not_grow_with_the_cohort(
 def test_the_session_list_query_count_does_not_grow_with_the_sessions(
     reader, data, django_assert_max_num_queries
 ):
-    # 1–4 session, user and permissions, 5 count for the paginator, 6 kecamatan and 7 topic choices
-    # for the filter form, 8 pendamping and 9 programme choices, 10 the page of sessions with
-    # programme, kecamatan, desa and pendamping joined and attendees counted, 11 their topics.
-    with django_assert_max_num_queries(11):
+    # 1–3 session, user and permissions, 4 count for the paginator, 5 kecamatan and 6 topic choices
+    # for the filter form, 7 pendamping and 8 programme choices, 9 the page of sessions with
+    # programme, kecamatan, desa and pendamping joined and attendees counted, 10 their topics.
+    with django_assert_max_num_queries(10):
         response = reader.get(reverse("coaching:session_list"))
 
     assert response.context["page"].paginator.count == len(data.sessions)
@@ -165,10 +165,10 @@ def test_the_session_page_query_count_does_not_grow_with_its_attendees(
 ):
     session = data.sessions[0]
 
-    # 1–4 session, user and permissions, 5 the coaching session with programme, kecamatan, desa and
-    # pendamping joined, 6 its topics, 7 its attendances with business, desa, kecamatan, enrolment and
-    # the enrolment's pendamping joined, 8 what was spent on it with the budget lines joined.
-    with django_assert_max_num_queries(8):
+    # 1–3 session, user and permissions, 4 the coaching session with programme, kecamatan, desa and
+    # pendamping joined, 5 its topics, 6 its attendances with business, desa, kecamatan, enrolment and
+    # the enrolment's pendamping joined, 7 what was spent on it with the budget lines joined.
+    with django_assert_max_num_queries(7):
         response = reader.get(session.get_absolute_url())
 
     assert len(response.context["attendances"]) == len(data.enrolments) + 1  # the cohort and a guest
@@ -180,11 +180,11 @@ def test_the_enrolment_page_query_count_does_not_grow_with_its_history(
 ):
     enrolment = data.enrolments[0]
     # staf also see the forms to assign a pendamping and withdraw, whose pendamping choices cost one.
-    expected = {"pimpinan": 9, "staf": 10}[role]
+    expected = {"pimpinan": 8, "staf": 9}[role]
 
-    # 1–4 session, user and permissions, 5 the enrolment with programme, business, kecamatan, desa,
-    # sector, pendamping and verifier joined, 6 its assessments with who recorded them, 7 the sessions
-    # attended with kecamatan, programme and pendamping joined, 8 their topics, then for staf only
+    # 1–3 session, user and permissions, 4 the enrolment with programme, business, kecamatan, desa,
+    # sector, pendamping and verifier joined, 5 its assessments with who recorded them, 6 the sessions
+    # attended with kecamatan, programme and pendamping joined, 7 their topics, then for staf only
     # the pendamping choices, and last the memberships with their associations.
     client = client_for(role)
 
@@ -198,9 +198,9 @@ def test_the_enrolment_page_query_count_does_not_grow_with_its_history(
 def test_the_candidate_list_query_count_does_not_grow_with_the_candidates(
     reader, data, django_assert_max_num_queries
 ):
-    # 1–4 session, user and permissions, 5 the programme, 6 active enrolments with business, place,
-    # pendamping and programme joined, 7 their assessments.
-    with django_assert_max_num_queries(7):
+    # 1–3 session, user and permissions, 4 the programme, 5 active enrolments with business, place,
+    # pendamping and programme joined, 6 their assessments.
+    with django_assert_max_num_queries(6):
         response = reader.get(reverse("coaching:candidate_list", args=[data.programme.pk]))
 
     # The first business's latest follow-up gained only one indicator; everyone else is a candidate.
@@ -210,11 +210,11 @@ def test_the_candidate_list_query_count_does_not_grow_with_the_candidates(
 def test_the_programme_page_query_count_does_not_grow_with_the_programme(
     reader, data, django_assert_max_num_queries
 ):
-    # 1–4 session, user and permissions, 5 the programme, 6–9 the headline figures: enrolments by
-    # status, sessions, the kecamatan plan, attendances; 10 the candidate count (one count of the
-    # verdicts kept on the enrolments), 11 the kecamatan plan with sessions held, 12 the latest ten
-    # drives with their participants counted, 13 the total spent (for the budget's pace).
-    with django_assert_max_num_queries(13):
+    # 1–3 session, user and permissions, 4 the programme, 5–8 the headline figures: enrolments by
+    # status, sessions, the kecamatan plan, attendances; 9 the candidate count (one count of the
+    # verdicts kept on the enrolments), 10 the kecamatan plan with sessions held, 11 the latest ten
+    # drives with their participants counted, 12 the total spent (for the budget's pace).
+    with django_assert_max_num_queries(12):
         response = reader.get(data.programme.get_absolute_url())
 
     assert response.context["candidate_count"] == len(data.enrolments) - 1
@@ -226,10 +226,10 @@ def test_the_drive_page_query_count_does_not_grow_with_its_participants(
 ):
     event = data.events[0]
 
-    # 1–4 session, user and permissions, 5 the drive with programme, kecamatan and desa joined, 6 the
-    # funnel (participants counted by outcome), 7 the participants with business, desa and kecamatan,
-    # 8 what was spent on it with the budget lines joined.
-    with django_assert_max_num_queries(8):
+    # 1–3 session, user and permissions, 4 the drive with programme, kecamatan and desa joined, 5 the
+    # funnel (participants counted by outcome), 6 the participants with business, desa and kecamatan,
+    # 7 what was spent on it with the budget lines joined.
+    with django_assert_max_num_queries(7):
         response = reader.get(event.get_absolute_url())
 
     assert len(response.context["participants"]) == len(data.enrolments) - 1
@@ -240,13 +240,13 @@ def test_the_business_page_query_count_does_not_grow_with_its_coaching(
 ):
     business = data.business
 
-    # 1–4 session, user and permissions, 5 the business with kecamatan, desa and sector joined, 6 its
-    # history with the users who made it, 7–9 kecamatan, desa and sector names for the timeline; the
-    # coaching part: 10 attendances with their sessions' kecamatan, programme and pendamping joined,
-    # 11 the sessions' topics, 12 programme names, 13 enrolment history with its users, 14 assessments
-    # with who recorded them, 15 drive names, 16 drive outcome history with its users, 17 memberships
-    # with associations; 18 the KBLI title, 19 enrolments with programme and pendamping joined.
-    with django_assert_max_num_queries(19):
+    # 1–3 session, user and permissions, 4 the business with kecamatan, desa and sector joined, 5 its
+    # history with the users who made it, 6–8 kecamatan, desa and sector names for the timeline; the
+    # coaching part: 9 attendances with their sessions' kecamatan, programme and pendamping joined,
+    # 10 the sessions' topics, 11 programme names, 12 enrolment history with its users, 13 assessments
+    # with who recorded them, 14 drive names, 15 drive outcome history with its users, 16 memberships
+    # with associations; 17 the KBLI title, 18 enrolments with programme and pendamping joined.
+    with django_assert_max_num_queries(18):
         response = reader.get(business.get_absolute_url())
 
     size = len(data.enrolments)
@@ -265,9 +265,9 @@ def test_the_home_page_of_a_pendamping_query_count_does_not_grow_with_their_busi
 ):
     client = client_for("pendamping")
 
-    # The dashboard's 16 (tests/dashboard/test_dashboards.py HOME_QUERIES) and 17 the pendamping's
-    # enrolments with business, place and last session joined, 18 their assessments (for the status
-    # badges), 19 their five latest sessions with kecamatan joined and attendees counted, 20 those
+    # The dashboard's 15 (tests/dashboard/test_dashboards.py HOME_QUERIES) and 16 the pendamping's
+    # enrolments with business, place and last session joined, 17 their assessments (for the status
+    # badges), 18 their five latest sessions with kecamatan joined and attendees counted, 19 those
     # sessions' topics.
     with django_assert_max_num_queries(HOME_QUERIES + 4):
         response = client.get(reverse("home"))
@@ -295,10 +295,10 @@ def test_the_realisation_page_query_count_does_not_grow_with_lines_or_spending(
 ):
     url = reverse("coaching:realisation", args=[data.programme.pk])
 
-    # 1–4 session, user and permissions, 5 the programme, 6 the lines with spending in the quarter and
-    # to its end summed, 7 spending summed per quarter, 8 sessions held and kecamatan reached, 9 the
-    # kecamatan plan, 10 verified enrolments.
-    with django_assert_max_num_queries(10):
+    # 1–3 session, user and permissions, 4 the programme, 5 the lines with spending in the quarter and
+    # to its end summed, 6 spending summed per quarter, 7 sessions held and kecamatan reached, 8 the
+    # kecamatan plan, 9 verified enrolments.
+    with django_assert_max_num_queries(9):
         response = reader.get(f"{url}?triwulan=4")
 
     assert len(response.context["realisation"].lines) == len(data.enrolments)
@@ -310,9 +310,9 @@ def test_the_budget_page_query_count_does_not_grow_with_lines_or_spending(
 ):
     url = reverse("coaching:budget", args=[data.programme.pk])
 
-    # 1–4 session, user and permissions, 5 the programme, 6 the lines with their spending summed and
+    # 1–3 session, user and permissions, 4 the programme, 5 the lines with their spending summed and
     # entries counted.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         response = reader.get(url)
 
     assert len(response.context["lines"]) == len(data.enrolments)
@@ -323,10 +323,10 @@ def test_the_spending_list_query_count_does_not_grow_with_spending(
 ):
     url = reverse("coaching:expenditure_list", args=[data.programme.pk])
 
-    # 1–4 session, user and permissions, 5 the programme, 6 the line choices for the filter, 7 count for
-    # the paginator, 8 the page of spending with line, programme, session, kecamatan, drive and who
-    # recorded it joined, 9 the total of the filter, 10 the spending deleted from the programme.
-    with django_assert_max_num_queries(10):
+    # 1–3 session, user and permissions, 4 the programme, 5 the line choices for the filter, 6 count for
+    # the paginator, 7 the page of spending with line, programme, session, kecamatan, drive and who
+    # recorded it joined, 8 the total of the filter, 9 the spending deleted from the programme.
+    with django_assert_max_num_queries(9):
         response = reader.get(f"{url}?triwulan=1")
 
     assert response.context["page"].paginator.count > 0
@@ -341,11 +341,11 @@ def test_the_spending_page_query_count_does_not_grow_with_its_corrections(
             expenditure=entry, user=staf, fields={"amount": 1_000 + number}, reason=f"Koreksi {number}"
         )
 
-    # 1–4 session, user and permissions, 5 the entry with line, programme, session, kecamatan, drive and
-    # who recorded it joined, 6 its history with who made it, 7 the programme's line names, 8 the
-    # sessions and 9 the drives it was ever for.
+    # 1–3 session, user and permissions, 4 the entry with line, programme, session, kecamatan, drive and
+    # who recorded it joined, 5 its history with who made it, 6 the programme's line names, 7 the
+    # sessions and 8 the drives it was ever for.
     client = client_for("pimpinan")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         response = client.get(entry.get_absolute_url())
 
     # Written in bulk, the entry has no "recorded" row in its history: only the n corrections.

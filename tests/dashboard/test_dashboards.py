@@ -289,9 +289,10 @@ def test_the_kecamatan_page_of_an_unknown_kecamatan_is_not_found(client_for):
 
 # --- query counts ------------------------------------------------------------------------------
 
-# Every page starts with 1 the session, 2 the user, 3–4 the user's and their groups' permissions.
+# Every page starts with 1 the session, 2 the user, 3 the user's and their groups' permissions (one
+# query: umkm_blitar/auth.py).
 HOME_QUERIES = (
-    4
+    3
     + 1  # the programmes to choose from (the one running today among them)
     + 1  # the registry summary
     + 5  # the realisation: lines, spending by quarter, sessions, plans, verified
@@ -300,9 +301,9 @@ HOME_QUERIES = (
     + 1  # verified naik kelas by month
     + 1  # cohort by sector
 )
-COVERAGE_QUERIES = 4 + 1 + 1  # …, the programmes to choose from, coverage
+COVERAGE_QUERIES = 3 + 1 + 1  # …, the programmes to choose from, coverage
 KECAMATAN_QUERIES = (
-    4
+    3
     + 1  # the kecamatan
     + 1  # the programmes to choose from
     + 2  # registry by sector and class: the counts and the sectors

@@ -667,8 +667,9 @@ def test_the_upload_page_lists_recent_imports_in_a_fixed_number_of_queries(
         RegistryImport.objects.all().delete()
         for index in range(size):
             RegistryImport.objects.create(created_by=staf, file_name=f"data-{index}.xlsx")
-        # session, user, the user's permissions (group and own), the recent imports with their uploader
-        with django_assert_num_queries(5):
+        # session, user, the user's permissions (own and group's, one query: umkm_blitar/auth.py), the
+        # recent imports with their uploader
+        with django_assert_num_queries(4):
             assert client.get(reverse("registry:import_upload")).status_code == 200
 
 
@@ -700,8 +701,9 @@ def test_the_preview_page_takes_the_same_queries_for_a_small_or_a_large_file(
     large = previewed(tmp_path, messy, staf)
     client.get(small.get_absolute_url())  # warm the session and permission caches
     for registry_import in (small, large):
-        # session, user, the user's permissions (group and own), the import with both of its users
-        with django_assert_num_queries(5):
+        # session, user, the user's permissions (own and group's, one query), the import with both of
+        # its users
+        with django_assert_num_queries(4):
             assert client.get(registry_import.get_absolute_url()).status_code == 200
 
 
