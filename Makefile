@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve loadtest loadtest-busy test install install-dev chromium pango lint format migrate demo clean backup restore
+.PHONY: run serve loadtest loadtest-busy loadtest-capacity test install install-dev chromium pango lint format migrate demo clean backup restore
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -59,10 +59,15 @@ serve: install
 loadtest: install .venv-load/.installed
 	tests/load/run.sh
 
-## The same load paced at 1–3 s between pages (the cores saturate): the summary reports the throughput
-## and holds it to LOAD_MIN_RPS (44: twice the 22 requests/s measured before issue 18).
+## The same 50 people paced at 1–3 s between pages: 0 errors and p95 under 500 ms.
 loadtest-busy: install .venv-load/.installed
-	LOAD_WAIT_MIN=1 LOAD_WAIT_MAX=3 LOAD_MIN_RPS=$${LOAD_MIN_RPS:-44} tests/load/run.sh
+	LOAD_WAIT_MIN=1 LOAD_WAIT_MAX=3 tests/load/run.sh
+
+## What the server can take: 150 people at 1–3 s ask for more than two cores give, so the throughput
+## is the server's; held to LOAD_MIN_RPS (44: twice the 22 requests/s measured before issue 18), p95 not.
+loadtest-capacity: install .venv-load/.installed
+	USERS=$${USERS:-150} SPAWN_RATE=$${SPAWN_RATE:-10} LOAD_WAIT_MIN=1 LOAD_WAIT_MAX=3 \
+	  LOAD_MIN_RPS=$${LOAD_MIN_RPS:-44} LOAD_MAX_P95=0 tests/load/run.sh
 
 ## Debian's Chromium drives the browser tests (Playwright cannot download its own here).
 chromium:

@@ -33,7 +33,38 @@ WAIT = (float(os.environ.get("LOAD_WAIT_MIN", "3")), float(os.environ.get("LOAD_
 DURATION = int(os.environ.get("LOAD_DURATION", "60"))
 WARMUP = int(os.environ.get("LOAD_WARMUP", "10"))
 LOGINS_JSON = os.environ.get("LOAD_LOGINS_JSON")
+CPU_JSON = os.environ.get("LOAD_CPU_JSON")
 logged_in = 0
+# Whose CPU the measured time went to, by process name: the server, the database, this load.
+CPU_OF = {"gunicorn": "server", "postgres": "database", "locust": "load generator"}
+
+
+def cpu_seconds() -> dict:
+    """CPU seconds used so far by the processes of each kind in CPU_OF, and by the whole machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(CPU_OF.values(), 0.0)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, fields = stat.read_text().rsplit(")", 1)
+        except OSError:  # the process ended meanwhile
+            continue
+        kind = next((kind for prefix, kind in CPU_OF.items() if name.split("(", 1)[1].startswith(prefix)), None)
+        if kind:
+            # Its own time and that of its children that have ended (PostgreSQL replaces a
+            # connection's process now and then: its time goes to the postmaster's children).
+            used[kind] += sum(int(value) for value in fields.split()[11:15]) / ticks
+    machine = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    used["machine busy"] = sum(int(value) for index, value in enumerate(machine) if index not in (3, 4)) / ticks
+    used["machine"] = sum(int(value) for value in machine) / ticks
+    return used
+
+
+def write_cpu_share(before: dict) -> None:
+    """Each kind's share of the machine's CPU time over the measured seconds."""
+    after = cpu_seconds()
+    spent = {kind: after[kind] - before[kind] for kind in after}
+    total = spent.pop("machine") or 1
+    Path(CPU_JSON).write_text(json.dumps({kind: round(100 * value / total, 1) for kind, value in spent.items()}))
 
 
 def start_measuring(environment):
@@ -48,7 +79,14 @@ def start_measuring(environment):
     if LOGINS_JSON:
         Path(LOGINS_JSON).write_text(json.dumps(figures))
     environment.stats.reset_all()
-    gevent.spawn_later(DURATION, environment.runner.quit)
+    before = cpu_seconds() if CPU_JSON else None
+
+    def stop():
+        if before is not None:
+            write_cpu_share(before)
+        environment.runner.quit()
+
+    gevent.spawn_later(DURATION, stop)
 
 
 def person_logged_in(environment):

@@ -3,8 +3,9 @@
 # gunicorn with the production settings (bin/serve, TLS on loopback) on PostgreSQL with the demo data
 # (the full demo of today: 34.675 businesses by the end of 2023 and those since) in a database of its
 # own, LOAD_DB (default umkm_load), made afresh each run.
-# LOAD_WAIT_MIN/LOAD_WAIT_MAX: seconds between a person's pages (3–10; `make loadtest-busy`: 1–3, with
-# LOAD_MIN_RPS, the throughput the summary holds the run to).
+# LOAD_WAIT_MIN/LOAD_WAIT_MAX: seconds between a person's pages (3–10; `make loadtest-busy` and
+# `make loadtest-capacity`: 1–3). LOAD_MIN_RPS: the throughput the summary holds the run to (none by
+# default); LOAD_MAX_P95: its p95 goal in ms (500; 0: none, for a run meant to saturate the server).
 # Writes artifacts/load/ (locust's CSV and HTML, summary.md, summary.json) and prints the summary.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,6 +20,7 @@ PY=.venv/bin/python
 LOCUST=.venv-load/bin/locust
 OUT=artifacts/load
 mkdir -p "$OUT"
+rm -f "$OUT/logins.json" "$OUT/cpu.json"
 work=$(mktemp -d)
 server=""
 cleanup() {
@@ -55,11 +57,12 @@ grep -c "Booting worker" "$work/server.log" | sed 's/^/workers: /'
 # The locustfile counts afresh once all are in and have worked LOAD_WARMUP seconds, then stops after
 # DURATION seconds; -t only bounds a run that would not get there.
 echo "== locust: $USERS users, $SPAWN_RATE logging in a second, then ${DURATION} s of work measured"
-LOAD_DURATION=$DURATION LOAD_LOGINS_JSON="$OUT/logins.json" \
+LOAD_DURATION=$DURATION LOAD_LOGINS_JSON="$OUT/logins.json" LOAD_CPU_JSON="$OUT/cpu.json" \
 "$LOCUST" -f tests/load/locustfile.py --headless --only-summary -u "$USERS" -r "$SPAWN_RATE" \
   -t "$(( DURATION + USERS / SPAWN_RATE + 120 ))s" \
   --host "https://127.0.0.1:$PORT" --csv "$OUT/load" --html "$OUT/load.html" --stop-timeout 10 \
   --loglevel WARNING || true
 "$PY" tests/load/summary.py "$OUT/load_stats.csv" --users "$USERS" --duration "${DURATION} s" \
-  --logins "$OUT/logins.json" --min-rps "${LOAD_MIN_RPS:-0}" \
+  --logins "$OUT/logins.json" --cpu "$OUT/cpu.json" --wait "${LOAD_WAIT_MIN:-3}-${LOAD_WAIT_MAX:-10}" \
+  --min-rps "${LOAD_MIN_RPS:-0}" --max-p95 "${LOAD_MAX_P95:-500}" \
   --out "$OUT/summary"
