@@ -1,4 +1,4 @@
-"""The form renderer writes exactly the markup Django's widget templates write (umkm_blitar/forms_renderer.py)."""
+"""The form renderer writes exactly the markup Django's widget templates write (forms_renderer.py)."""
 
 import datetime
 from decimal import Decimal
@@ -17,16 +17,18 @@ FAST = FastTemplates()
 DJANGO = DjangoTemplates()
 
 # Text that markup must escape, numbers that localisation formats, and safe strings that it must not.
-text = st.text(alphabet=st.sampled_from('ab <>&"\'=é\u00a0\n1.,'), max_size=8)
+text = st.text(alphabet=st.sampled_from("ab <>&\"'=é\u00a0\n1.,"), max_size=8)
 scalar = st.one_of(
     text,
     text.map(mark_safe),
-    st.integers(-10**7, 10**7),
-    st.decimals(-10**6, 10**6, places=2, allow_nan=False),
+    st.integers(-(10**7), 10**7),
+    st.decimals(-(10**6), 10**6, places=2, allow_nan=False),
     st.dates(datetime.date(1990, 1, 1), datetime.date(2030, 12, 31)),
     st.tuples(st.integers(0, 9), text),
 )
-attr_name = st.sampled_from(["class", "placeholder", "data-x", "min", "max", "required", "disabled", "aria-describedby", 'x"y'])
+attr_name = st.sampled_from(
+    ["class", "placeholder", "data-x", "min", "max", "required", "disabled", "aria-describedby", 'x"y']
+)
 attrs = st.dictionaries(attr_name, st.one_of(st.just(True), st.just(False), scalar), max_size=4)
 choice_value = st.one_of(st.just(""), st.integers(0, 50).map(str), st.integers(0, 50), text)
 flat_choices = st.lists(st.tuples(choice_value, st.one_of(text, st.integers(0, 3000))), max_size=6)
@@ -44,9 +46,21 @@ def same_markup(widget, name, value, extra_attrs):
 @settings(max_examples=150, deadline=None)
 @given(
     kind=st.sampled_from(
-        [forms.TextInput, forms.NumberInput, forms.EmailInput, forms.URLInput, forms.PasswordInput,
-         forms.HiddenInput, forms.DateInput, forms.DateTimeInput, forms.TimeInput, forms.SearchInput,
-         forms.ColorInput, forms.TelInput, forms.CheckboxInput]  # fmt: skip
+        [
+            forms.TextInput,
+            forms.NumberInput,
+            forms.EmailInput,
+            forms.URLInput,
+            forms.PasswordInput,
+            forms.HiddenInput,
+            forms.DateInput,
+            forms.DateTimeInput,
+            forms.TimeInput,
+            forms.SearchInput,
+            forms.ColorInput,
+            forms.TelInput,
+            forms.CheckboxInput,
+        ]  # fmt: skip
     ),
     widget_attrs=attrs,
     extra_attrs=attrs,
@@ -101,13 +115,17 @@ def test_a_widget_template_the_project_overrides_is_rendered_from_the_override(t
         @cached_property
         def engine(self):
             django_forms = Path(forms.__file__).parent / "templates"
-            return self.backend({"APP_DIRS": False, "DIRS": [tmp_path, django_forms], "NAME": "t", "OPTIONS": {}})
+            return self.backend(
+                {"APP_DIRS": False, "DIRS": [tmp_path, django_forms], "NAME": "t", "OPTIONS": {}}
+            )
 
     renderer = ProjectTemplates()
     short = {name.rsplit("/", 1)[-1] for name in renderer.short_ways}
     assert "select.html" not in short
     assert {"input.html", "text.html", "textarea.html"} <= short
-    markup = renderer.render("django/forms/widgets/select.html", forms.Select(choices=[("1", "Satu")]).get_context("n", "1", {}))
+    markup = renderer.render(
+        "django/forms/widgets/select.html", forms.Select(choices=[("1", "Satu")]).get_context("n", "1", {})
+    )
     assert "Satu (ganti)" in markup
 
 

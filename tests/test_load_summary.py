@@ -21,8 +21,25 @@ def run(tmp_path, *, rps=48.6, p95=1400, failures=0, extra=()):
     cpu = tmp_path / "cpu.json"
     cpu.write_text(json.dumps({"server": 88.4, "database": 3.1, "load generator": 6.6, "machine busy": 99.2}))
     out = tmp_path / "summary"
-    args = [str(stats), "--users", "100", "--duration", "60 s", "--logins", str(logins), "--cpu", str(cpu), "--out", str(out), *extra]
-    return summary.main(args), (tmp_path / "summary.md").read_text(), json.loads((tmp_path / "summary.json").read_text())
+    args = [
+        str(stats),
+        "--users",
+        "100",
+        "--duration",
+        "60 s",
+        "--logins",
+        str(logins),
+        "--cpu",
+        str(cpu),
+        "--out",
+        str(out),
+        *extra,
+    ]
+    return (
+        summary.main(args),
+        (tmp_path / "summary.md").read_text(),
+        json.loads((tmp_path / "summary.json").read_text()),
+    )
 
 
 def test_a_capacity_run_is_held_to_its_throughput_and_not_to_p95(tmp_path):
@@ -37,7 +54,10 @@ def test_a_capacity_run_is_held_to_its_throughput_and_not_to_p95(tmp_path):
 @pytest.mark.parametrize(
     ("changes", "missed"),
     [
-        ({"rps": 40.0, "extra": ["--min-rps", "44", "--max-p95", "0"]}, "40.0 requests/s (goal: at least 44)"),
+        (
+            {"rps": 40.0, "extra": ["--min-rps", "44", "--max-p95", "0"]},
+            "40.0 requests/s (goal: at least 44)",
+        ),
         ({"p95": 1400}, "p95 1400 ms (goal: under 500 ms)"),
         ({"p95": 300, "failures": 2}, "2 errors (goal: 0)"),
     ],

@@ -27,7 +27,11 @@ def test_each_role_has_the_permissions_modelbackend_gives_it_read_in_one_query(r
     user.user_permissions.add(own, both)
     expected = fresh(user)
     model = ModelBackend()
-    wanted = (model.get_user_permissions(expected), model.get_group_permissions(expected), model.get_all_permissions(expected))
+    wanted = (
+        model.get_user_permissions(expected),
+        model.get_group_permissions(expected),
+        model.get_all_permissions(expected),
+    )
 
     checked = fresh(user)
     backend = RoleBackend()

@@ -1,10 +1,10 @@
 """Logging in: forms that refuse over-long input before anything is stored, the lockout rules, and the
 backend that reads a role's permissions."""
 
-from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_lockout_parameters
 from functools import lru_cache
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_lockout_parameters
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model

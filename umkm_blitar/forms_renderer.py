@@ -63,12 +63,14 @@ def _input(widget: dict) -> str:
     """django/forms/widgets/input.html (and the templates that include it)."""
     value = widget["value"]
     shown = f' value="{_stringformat(value)}"' if value != None else ""  # noqa: E711 (the template's test)
-    return f'<input type="{_show(widget["type"])}" name="{_show(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+    kind, name = _show(widget["type"]), _show(widget["name"])
+    return f'<input type="{kind}" name="{name}"{shown}{_attrs(widget["attrs"])}>'
 
 
 def _option(option: dict) -> str:
     """django/forms/widgets/select_option.html."""
-    return f'<option value="{_stringformat(option["value"])}"{_attrs(option["attrs"])}>{_show(option["label"])}</option>'
+    value, label = _stringformat(option["value"]), _show(option["label"])
+    return f'<option value="{value}"{_attrs(option["attrs"])}>{label}</option>'
 
 
 def _select(widget: dict) -> str | None:

@@ -13,6 +13,10 @@ from registry.models import Business, Desa, Kecamatan, desa_outside_kecamatan, s
 from .enrolment import Enrolment
 from .programme import Programme
 
+# Where selectors.session_list() puts a session's topics: a plain list, which Django fills without
+# building a queryset per session as it does for a prefetched manager.
+TOPIC_LIST = "topic_list"
+
 
 class Topic(models.Model):
     """A coaching topic (product quality, marketing & brand, …), loaded by a migration."""
@@ -117,6 +121,14 @@ class CoachingSession(models.Model):
     @property
     def hours(self) -> float:
         return self.duration_minutes / 60
+
+    @property
+    def topic_names(self) -> str:
+        """The topics' names, comma-separated: from selectors.session_list()'s list when it read them."""
+        topics = getattr(self, TOPIC_LIST, None)
+        if topics is None:
+            topics = self.topics.all()
+        return ", ".join(topic.name for topic in topics)
 
 
 class Attendance(models.Model):

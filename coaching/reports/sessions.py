@@ -15,7 +15,7 @@ def sessions_sheet(sessions, period: Period) -> Sheet:
             session.kecamatan.name,
             session.desa.name if session.desa else "",
             session.venue,
-            ", ".join(topic.name for topic in session.topics.all()),
+            session.topic_names,
             person(session.pendamping),
             session.speaker,
             session.hours,

@@ -1,13 +1,14 @@
 """Coaching sessions, their attendees and their history."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from registry.formatting import tanggal
 from registry.models import Business, Desa, Kecamatan
 from registry.selectors import TimelineEntry, changes_since, who_did
 
 from ..models import Attendance, CoachingSession, Enrolment, Programme, Topic
+from ..models.sessions import TOPIC_LIST
 
 User = get_user_model()
 
@@ -15,7 +16,7 @@ User = get_user_model()
 def session_list() -> QuerySet[CoachingSession]:
     return (
         CoachingSession.objects.select_related("programme", "kecamatan", "desa", "pendamping")
-        .prefetch_related("topics")
+        .prefetch_related(Prefetch("topics", to_attr=TOPIC_LIST))  # session.topic_names
         .annotate(attendee_count=Count("attendances", distinct=True))
         # Meta.ordering does not apply to a query with GROUP BY; newest first, as people expect.
         .order_by("-held_on", "-id")

@@ -48,13 +48,17 @@ def cpu_seconds() -> dict:
             name, fields = stat.read_text().rsplit(")", 1)
         except OSError:  # the process ended meanwhile
             continue
-        kind = next((kind for prefix, kind in CPU_OF.items() if name.split("(", 1)[1].startswith(prefix)), None)
+        kind = next(
+            (kind for prefix, kind in CPU_OF.items() if name.split("(", 1)[1].startswith(prefix)), None
+        )
         if kind:
             # Its own time and that of its children that have ended (PostgreSQL replaces a
             # connection's process now and then: its time goes to the postmaster's children).
             used[kind] += sum(int(value) for value in fields.split()[11:15]) / ticks
     machine = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    used["machine busy"] = sum(int(value) for index, value in enumerate(machine) if index not in (3, 4)) / ticks
+    used["machine busy"] = (
+        sum(int(value) for index, value in enumerate(machine) if index not in (3, 4)) / ticks
+    )
     used["machine"] = sum(int(value) for value in machine) / ticks
     return used
 
@@ -64,7 +68,9 @@ def write_cpu_share(before: dict) -> None:
     after = cpu_seconds()
     spent = {kind: after[kind] - before[kind] for kind in after}
     total = spent.pop("machine") or 1
-    Path(CPU_JSON).write_text(json.dumps({kind: round(100 * value / total, 1) for kind, value in spent.items()}))
+    Path(CPU_JSON).write_text(
+        json.dumps({kind: round(100 * value / total, 1) for kind, value in spent.items()})
+    )
 
 
 def start_measuring(environment):

@@ -32,9 +32,9 @@ def test_the_business_list_query_count_does_not_grow_with_the_registry(
 ):
     make_businesses(count)
 
-    # 1 session, 2 user, 3 the user's and their groups' permissions (one query), 4 desa choices (with kecamatan)
-    # for the filter form, 5 count for the paginator, 6 kecamatan and 7 sector choices, 8 the page of
-    # businesses with their kecamatan, desa and sector joined.
+    # 1 session, 2 user, 3 the user's and their groups' permissions (one query), 4 desa choices (with
+    # kecamatan) for the filter form, 5 count for the paginator, 6 kecamatan and 7 sector choices, 8 the
+    # page of businesses with their kecamatan, desa and sector joined.
     with django_assert_max_num_queries(8):
         response = reader.get(reverse("registry:business_list"))
 

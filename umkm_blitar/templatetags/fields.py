@@ -25,9 +25,20 @@ register = template.Library()
 
 PACK = "bootstrap5"
 # crispy-bootstrap5's templates a plain field goes through; overridden, the short way is not taken.
-TEMPLATES = ("field.html", "layout/help_text_and_errors.html", "layout/field_errors_block.html", "layout/help_text.html")
+TEMPLATES = (
+    "field.html",
+    "layout/help_text_and_errors.html",
+    "layout/field_errors_block.html",
+    "layout/help_text.html",
+)
 CRISPY_DIR = Path(crispy_bootstrap5.__file__).parent / "templates" / PACK
-NOT_PLAIN = (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple, forms.FileInput, forms.MultiWidget)
+NOT_PLAIN = (
+    forms.CheckboxInput,
+    forms.RadioSelect,
+    forms.CheckboxSelectMultiple,
+    forms.FileInput,
+    forms.MultiWidget,
+)
 
 
 @cache
