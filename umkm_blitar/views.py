@@ -157,7 +157,7 @@ def home(request):
         context.update(_programme_dashboard(programme, user))
     if programme and coaching_permissions.is_field_coach(user):
         # A pendamping's own work comes first: their businesses and their latest sessions.
-        context["my_enrolments"] = coaching.with_verdicts(coaching.pendamping_cohort(programme, user))
+        context["my_enrolments"] = coaching.for_status_badges(coaching.pendamping_cohort(programme, user))
         context["my_sessions"] = coaching.pendamping_sessions(user)[:5]
     return render(request, "dashboard/home.html", context)
 
@@ -224,7 +224,7 @@ def kecamatan_detail(request, pk):
         context["coverage"] = next(
             row for row in coaching.coverage(programme) if row.kecamatan.pk == kecamatan.pk
         )
-        context["members"] = coaching.with_verdicts(coaching.kecamatan_cohort(programme, kecamatan))
+        context["members"] = coaching.for_status_badges(coaching.kecamatan_cohort(programme, kecamatan))
         context["sessions"] = coaching.kecamatan_sessions(programme, kecamatan)
         if user.has_perm("coaching.view_expenditure"):
             spending = coaching.kecamatan_spending(programme, kecamatan)

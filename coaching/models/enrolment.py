@@ -90,6 +90,20 @@ class Enrolment(models.Model):
     def __str__(self):
         return f"{self.business} ({self.programme})"
 
+    @property
+    def has_baseline(self) -> bool:
+        """Whether its baseline assessment is recorded (the status badge's "Belum dinilai").
+
+        From selectors.for_status_badges()'s annotation, or the assessments a page read already, or else
+        asked of the database.
+        """
+        if "baseline_recorded" in self.__dict__:
+            return self.baseline_recorded
+        assessments = self.__dict__.get("ordered_assessments")
+        if assessments is not None:
+            return any(assessment.kind == Assessment.Kind.BASELINE for assessment in assessments)
+        return self.assessments.filter(kind=Assessment.Kind.BASELINE).exists()
+
     def get_absolute_url(self):
         return reverse("coaching:enrolment_detail", args=[self.pk])
 

@@ -1,6 +1,6 @@
 """The cohort of a programme, and the naik-kelas rule's verdict on each member."""
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from registry.models import Business
 
@@ -29,6 +29,17 @@ def cohort(programme: Programme) -> QuerySet[Enrolment]:
         )
         .order_by("business__name", "id")
     )
+
+
+def for_status_badges(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Enrolments for a list that shows of the naik-kelas rule only the status badge.
+
+    The badge reads the kept verdict (Enrolment.is_candidate, always equal to a fresh run of the rule:
+    tests/properties/test_stored_verdict.py) and whether a baseline was recorded, asked in the same query:
+    no assessments read and no rule run for every row, as with_verdicts() does for pages that show more.
+    """
+    baseline = Assessment.objects.filter(enrolment=OuterRef("pk"), kind=Assessment.Kind.BASELINE)
+    return enrolments.prefetch_related(None).annotate(baseline_recorded=Exists(baseline))
 
 
 def enrolment_list() -> QuerySet[Enrolment]:

@@ -20,8 +20,8 @@ from .common import PAGE_SIZE, PICK_LIMIT, business_search, picked, submitted
 def cohort(request, pk):
     programme = get_object_or_404(Programme, pk=pk)
     cohort_filter = filters.cohort_filter(request.GET, programme)
-    page = Paginator(cohort_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_verdicts(page.object_list)
+    rows = selectors.for_status_badges(cohort_filter.qs)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "coaching/cohort.html",

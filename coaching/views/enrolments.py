@@ -18,6 +18,7 @@ from .common import submitted
 def enrolment_detail(request, pk):
     enrolment = permissions.get_enrolment_for_user(request.user, pk)
     assessments = selectors.enrolment_assessments(enrolment)
+    enrolment.ordered_assessments = assessments  # what the status badge reads (Enrolment.has_baseline)
     attendances, hours = selectors.business_attendances(enrolment.business, programme=enrolment.programme)
     return render(
         request,

@@ -136,16 +136,16 @@ def test_the_cohort_page_query_count_does_not_grow_with_the_cohort(
     url = reverse("coaching:cohort", args=[data.programme.pk])
 
     # 1–3 session, user and permissions, 4 the programme, 5 count for the paginator, 6 the page of
-    # enrolments with business, kecamatan, desa, sector, pendamping and programme joined and the
-    # sessions attended counted, 7 their assessments (for the verdicts), 8–11 the headline figures:
-    # enrolments by status, sessions, the kecamatan plan, attendances; 12 kecamatan, 13 sector and
-    # 14 pendamping choices for the filter form.
-    with django_assert_max_num_queries(14):
+    # enrolments with business, kecamatan, desa, sector, pendamping and programme joined, the sessions
+    # attended counted and whether a baseline is recorded (the status badge reads the kept verdict),
+    # 7–10 the headline figures: enrolments by status, sessions, the kecamatan plan, attendances;
+    # 11 kecamatan, 12 sector and 13 pendamping choices for the filter form.
+    with django_assert_max_num_queries(13):
         response = reader.get(url)
 
     assert response.context["page"].paginator.count == len(data.enrolments)
     rows = response.context["page"].object_list
-    assert sum(row.verdict.is_candidate for row in rows) == len(data.enrolments) - 1
+    assert sum(row.is_candidate for row in rows) == len(data.enrolments) - 1
 
 
 def test_the_session_list_query_count_does_not_grow_with_the_sessions(
@@ -266,10 +266,10 @@ def test_the_home_page_of_a_pendamping_query_count_does_not_grow_with_their_busi
     client = client_for("pendamping")
 
     # The dashboard's 15 (tests/dashboard/test_dashboards.py HOME_QUERIES) and 16 the pendamping's
-    # enrolments with business, place and last session joined, 17 their assessments (for the status
-    # badges), 18 their five latest sessions with kecamatan joined and attendees counted, 19 those
-    # sessions' topics.
-    with django_assert_max_num_queries(HOME_QUERIES + 4):
+    # enrolments with business, place and last session joined and whether each has a baseline (for the
+    # status badges), 17 their five latest sessions with kecamatan joined and attendees counted, 18
+    # those sessions' topics.
+    with django_assert_max_num_queries(HOME_QUERIES + 3):
         response = client.get(reverse("home"))
 
     assert len(response.context["my_enrolments"]) == (len(data.enrolments) + 1) // 2

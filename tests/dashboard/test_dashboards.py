@@ -308,7 +308,7 @@ KECAMATAN_QUERIES = (
     + 1  # the programmes to choose from
     + 2  # registry by sector and class: the counts and the sectors
     + 1  # coverage (for this kecamatan's row)
-    + 2  # the cohort members there and their assessments
+    + 1  # the cohort members there, each with whether a baseline is recorded
     + 1  # spending total
     + 1  # the desa with their registry counts
     + 2  # the sessions held there and their topics
