@@ -90,6 +90,9 @@ class Enrolment(models.Model):
     def __str__(self):
         return f"{self.business} ({self.programme})"
 
+    def get_absolute_url(self):
+        return reverse("coaching:enrolment_detail", args=[self.pk])
+
     @property
     def has_baseline(self) -> bool:
         """Whether its baseline assessment is recorded (the status badge's "Belum dinilai").
@@ -103,9 +106,6 @@ class Enrolment(models.Model):
         if assessments is not None:
             return any(assessment.kind == Assessment.Kind.BASELINE for assessment in assessments)
         return self.assessments.filter(kind=Assessment.Kind.BASELINE).exists()
-
-    def get_absolute_url(self):
-        return reverse("coaching:enrolment_detail", args=[self.pk])
 
 
 class Assessment(models.Model):

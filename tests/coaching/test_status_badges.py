@@ -1,4 +1,4 @@
-"""The status badge of cohort lists reads the kept verdict and a baseline flag, and says what the rule says."""
+"""The status badge of cohort lists reads the kept verdict and a baseline flag: what the rule says."""
 
 import datetime
 
