@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from registry import export_jobs
 
-from . import filters
+from . import filters, selectors
 from .exports import CohortExporter, ExpenditureExporter, SessionExporter
 from .models import Programme
 
@@ -18,6 +18,7 @@ def cohort_export(parameters, *, user, pk) -> CohortExporter:
     programme = get_object_or_404(Programme, pk=pk)
     # A business whose owner restricted processing (UU 27/2022) leaves every export.
     cohort = filters.cohort_filter(parameters, programme).qs.exclude(business__processing_restricted=True)
+    cohort = selectors.with_last_session(cohort)
     return CohortExporter(cohort, user=user, programme=programme)
 
 

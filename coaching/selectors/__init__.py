@@ -44,6 +44,7 @@ from .cohort import (
     pendamping_cohort,
     usual_kecamatan,
     verdict_from,
+    with_last_session,
     with_verdicts,
 )
 from .coverage import COVERAGE_SUMS, CoverageTotals, KecamatanCoverage, coverage, coverage_totals
@@ -133,6 +134,7 @@ __all__ = [
     "verdict_from",
     "enrolment_verdict",
     "for_status_badges",
+    "with_last_session",
     "with_verdicts",
     "candidates",
     "pendamping_cohort",
