@@ -4,8 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import reference
@@ -26,49 +25,28 @@ class DesaSelect(forms.Select):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         key = getattr(value, "value", value)
         if key in self.kecamatan_of:
-            option["attrs"]["data-kecamatan"] = self.kecamatan_of[key]
+            # Before `selected`, so that the remembered markup below gains it where Django puts it.
+            option["attrs"] = {"data-kecamatan": self.kecamatan_of[key], **option["attrs"]}
         return option
 
-    def render(self, name, value, attrs=None, renderer=None):  # noqa: ARG002 (Widget.render's signature)
+    def render(self, name, value, attrs=None, renderer=None):
         # Rendered once with nothing chosen (reference.remembered_markup), then the chosen option
-        # marked: the markup Django's select would give, without building 248 options each request.
+        # marked: the markup Django's select gives, without building 248 options each request.
         # The choices as values (a filter's are an iterator object, whose repr changes every time).
         parts = (name, self.build_attrs(self.attrs, attrs), list(self.choices), self.kecamatan_of)
-        markup = reference.remembered_markup(parts, lambda: self.render_options(name, NOTHING_CHOSEN, attrs))
+        markup = reference.remembered_markup(
+            parts, lambda: self.render_options(name, NOTHING_CHOSEN, attrs, renderer)
+        )
         for chosen in self.format_value(value):
             option = markup.find(f'<option value="{escape(chosen)}"')
             if option >= 0:
                 close = markup.index(">", option)
                 markup = f"{markup[:close]} selected{markup[close:]}"
-        return mark_safe(markup)  # noqa: S308 — built by format_html, one attribute added
+        return mark_safe(markup)  # noqa: S308 — the renderer's markup, one attribute added
 
-    def render_options(self, name, value, attrs=None):
-        # The same markup as Django's select template, written here: 248 desa through the option
-        # template cost the registry list a third of its time.
-        widget = self.get_context(name, value, attrs)["widget"]
-
-        def options(group):
-            return format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((o["value"], flatatt(o["attrs"]), o["label"]) for o in group),
-            )
-
-        groups = format_html_join(
-            "",
-            "{}",
-            (
-                (
-                    format_html('<optgroup label="{}">{}</optgroup>', label, options(group))
-                    if label
-                    else options(group),
-                )
-                for label, group, _ in widget["optgroups"]
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), groups
-        )
+    def render_options(self, name, value, attrs=None, renderer=None):
+        """Django's own rendering of the select (the form renderer writes it without templates)."""
+        return super().render(name, value, attrs, renderer)
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

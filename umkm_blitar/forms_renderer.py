@@ -34,7 +34,7 @@ INPUT_INCLUDERS = (
 _context = Context(autoescape=True)
 
 
-def _show(value) -> str:
+def show_value(value) -> str:
     return render_value_in_context(value, _context)
 
 
@@ -55,7 +55,9 @@ def _attrs(attrs: dict) -> str:
     for name, value in attrs.items():
         if value is False:
             continue
-        parts.append(f" {_show(name)}" if value is True else f' {_show(name)}="{_stringformat(value)}"')
+        parts.append(
+            f" {show_value(name)}" if value is True else f' {show_value(name)}="{_stringformat(value)}"'
+        )
     return "".join(parts)
 
 
@@ -63,22 +65,22 @@ def _input(widget: dict) -> str:
     """django/forms/widgets/input.html (and the templates that include it)."""
     value = widget["value"]
     shown = f' value="{_stringformat(value)}"' if value != None else ""  # noqa: E711 (the template's test)
-    kind, name = _show(widget["type"]), _show(widget["name"])
+    kind, name = show_value(widget["type"]), show_value(widget["name"])
     return f'<input type="{kind}" name="{name}"{shown}{_attrs(widget["attrs"])}>'
 
 
 def _option(option: dict) -> str:
     """django/forms/widgets/select_option.html."""
-    value, label = _stringformat(option["value"]), _show(option["label"])
+    value, label = _stringformat(option["value"]), show_value(option["label"])
     return f'<option value="{value}"{_attrs(option["attrs"])}>{label}</option>'
 
 
 def _select(widget: dict) -> str | None:
     """django/forms/widgets/select.html; None when an option has a template of its own."""
-    parts = [f'<select name="{_show(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{show_value(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{_show(group_name)}">')
+            parts.append(f'\n  <optgroup label="{show_value(group_name)}">')
         for option in group_choices:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None
@@ -91,8 +93,8 @@ def _select(widget: dict) -> str | None:
 
 def _textarea(widget: dict) -> str:
     value = widget["value"]
-    shown = _show(value) if value else ""
-    return f'<textarea name="{_show(widget["name"])}"{_attrs(widget["attrs"])}>\n{shown}</textarea>'
+    shown = show_value(value) if value else ""
+    return f'<textarea name="{show_value(widget["name"])}"{_attrs(widget["attrs"])}>\n{shown}</textarea>'
 
 
 SHORT_WAYS = {

@@ -1,7 +1,7 @@
 """Coaching sessions, their attendees and their history."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from registry.formatting import tanggal
@@ -14,20 +14,20 @@ from ..models.sessions import TOPIC_LIST
 User = get_user_model()
 
 
+def attendance_count(of: str):
+    """How many attendances point at the outer row through `of` ("session", "enrolment"), 0 for none.
+
+    A subquery on the indexed foreign key, not a join grouped by every column the list has joined.
+    """
+    attendances = Attendance.objects.filter(**{of: OuterRef("pk")}).order_by().values(of)
+    return Coalesce(Subquery(attendances.annotate(n=Count("pk")).values("n")), 0, output_field=IntegerField())
+
+
 def session_list() -> QuerySet[CoachingSession]:
-    attendees = (
-        Attendance.objects.filter(session=OuterRef("pk"))
-        .order_by()
-        .values("session")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
     return (
         CoachingSession.objects.select_related("programme", "kecamatan", "desa", "pendamping")
         .prefetch_related(Prefetch("topics", to_attr=TOPIC_LIST))  # session.topic_names
-        # A subquery on the session's attendances (indexed) rather than a join grouped by every column
-        # of the five tables joined above.
-        .annotate(attendee_count=Coalesce(Subquery(attendees), 0))
+        .annotate(attendee_count=attendance_count("session"))
         # Newest first, as people expect.
         .order_by("-held_on", "-id")
     )

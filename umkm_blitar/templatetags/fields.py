@@ -19,7 +19,7 @@ from django.conf import settings
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from umkm_blitar.forms_renderer import _show
+from umkm_blitar.forms_renderer import show_value
 
 register = template.Library()
 
@@ -87,25 +87,25 @@ def _markup(field) -> str:
     required = field.field.required
     wrapper = "mb-3"
     if css := field.css_classes():
-        wrapper += f" {_show(css)}"
-    parts = [f'<div id="div_{_show(field.auto_id)}" class="{wrapper}">']
+        wrapper += f" {show_value(css)}"
+    parts = [f'<div id="div_{show_value(field.auto_id)}" class="{wrapper}">']
     if field.label:
-        label_for = f'for="{_show(field.id_for_label)}" ' if field.id_for_label else ""
+        label_for = f'for="{show_value(field.id_for_label)}" ' if field.id_for_label else ""
         asterisk = '<span class="asteriskField">*</span>' if required else ""
         parts.append(
             f'<label {label_for}class="form-label{" requiredField" if required else ""}">'
-            f" {_show(field.label)}{asterisk} </label>"
+            f" {show_value(field.label)}{asterisk} </label>"
         )
     parts.append(_widget(field))
     if errors := field.errors:
-        field_id = _show(getattr(errors, "field_id", ""))
+        field_id = show_value(getattr(errors, "field_id", ""))
         shown = " ".join(
-            f'<p id="error_{number}_{_show(field.auto_id)}"><strong>{_show(error)}</strong></p>'
+            f'<p id="error_{number}_{show_value(field.auto_id)}"><strong>{show_value(error)}</strong></p>'
             for number, error in enumerate(errors, start=1)
         )
         parts.append(f'<div id="{field_id}_error" class="invalid-feedback"> {shown} </div>')
     if field.help_text:
-        helptext_id = f'id="{_show(field.auto_id)}_helptext" ' if field.auto_id else ""
+        helptext_id = f'id="{show_value(field.auto_id)}_helptext" ' if field.auto_id else ""
         parts.append(f'<div {helptext_id}class="form-text">{field.help_text}</div>')
     parts.append("</div>")
     return " ".join(parts)
