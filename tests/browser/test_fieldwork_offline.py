@@ -148,7 +148,11 @@ def test_a_pendamping_works_a_day_without_signal_and_nothing_is_lost_or_doubled(
     expect(page.locator("#form-pendaftaran [data-galat]")).to_have_text("NIK harus 16 digit angka.")
     page.locator("#form-pendaftaran").get_by_label("NIK pemilik").fill("3505031205900011")
     page.locator("#form-pendaftaran").get_by_role("button", name="Simpan di perangkat").click()
+    # Each kept before the next is typed, as a person sees the count rise (on a busy machine the
+    # next form was filled while the phone still stored the last one).
+    expect(queue_badge(page)).to_have_text("3 belum terkirim")
     walk_in(page, name="Jamu Gendong Bu Nah", owner="Siti Nahdiyah", nik="3505035507880003")
+    expect(queue_badge(page)).to_have_text("4 belum terkirim")
     walk_in(page, name="Warung Siti Baru", owner="Siti Aminah", nik=KNOWN_NIK)  # NIK already registered
     expect(queue_badge(page)).to_have_text("5 belum terkirim")
     screenshot(page, "luring-antrean-375")
